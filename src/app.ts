@@ -1,0 +1,79 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Config } from './config/config-types.js';
+import { createCorsPolicy } from './http/middleware/cors-policy.js';
+import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
+import { createHttpLogger } from './http/middleware/http-logger.js';
+import { jsonBody } from './http/middleware/json-body.js';
+import { requirePartnerSession, resolvePartnerSession } from './http/middleware/partner-session.js';
+import { createRateLimit, type RateLimitStore } from './http/middleware/rate-limit.js';
+import { createAuthTokenRouter } from './http/routes/auth-token.routes.js';
+import { createDevSessionRouter } from './http/routes/dev-session.routes.js';
+import { createHealthRouter, type Readiness } from './http/routes/health.routes.js';
+import type { Logger } from './observability/logger.js';
+import type { PartnerAuthenticator } from './partner-auth/partner-authenticator.js';
+import type { Store } from './store/store.js';
+import { createAuthTokenIssuer } from './tokens/auth-token-issuer.js';
+import type { TokenMinter } from './tokens/token-minter.js';
+
+export const CLIENT_BODY_LIMIT = '100kb';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly partnerAuthenticator: PartnerAuthenticator;
+  readonly tokenMinter: TokenMinter;
+  /** Defaults to always ready; the entry point flips it during start-up and shutdown. */
+  readonly readiness?: Readiness;
+  /** Shared counter store for rate limits (Redis with several instances); in-memory when absent. */
+  readonly rateLimitStore?: RateLimitStore;
+}
+
+/** Builds the HTTP application from its dependencies; no side effects beyond the returned app. */
+export function createApp(deps: AppDeps): Express {
+  const { config } = deps;
+  const app = express();
+  app.set('trust proxy', config.trustProxy === false ? false : config.trustProxy);
+  app.set('etag', false);
+  app.disable('x-powered-by');
+
+  app.use(createHttpLogger(deps.logger));
+  app.use(helmet());
+  app.use(createCorsPolicy(config.corsOrigins));
+  app.use(
+    createHealthRouter({
+      store: deps.store,
+      readiness: deps.readiness ?? { isAcceptingTraffic: () => true },
+    }),
+  );
+
+  if (config.devLogin && config.partnerAuth.mode === 'jwt' && config.partnerAuth.key.kind === 'secret') {
+    app.use('/dev/session', ...jsonBody(CLIENT_BODY_LIMIT));
+    app.use(
+      createDevSessionRouter({
+        partnerJwtSecret: config.partnerAuth.key.secret,
+        userClaim: config.partnerAuth.userClaim,
+      }),
+    );
+  }
+
+  const resolveSession = resolvePartnerSession(deps.partnerAuthenticator);
+  const rateLimit = createRateLimit({
+    perMinute: config.rateLimitPerMinute,
+    ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
+  });
+  const limitedSession = [resolveSession, rateLimit, requirePartnerSession, ...jsonBody(CLIENT_BODY_LIMIT)];
+
+  const issuer = createAuthTokenIssuer({
+    links: deps.store.links,
+    minter: deps.tokenMinter,
+    gatewayName: config.gatewayName,
+  });
+  app.use('/auth-token', ...limitedSession);
+  app.use(createAuthTokenRouter(issuer));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,50 @@
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export type PartnerKeySource =
+  | { kind: 'secret'; secret: string }
+  | { kind: 'public-key'; pem: string }
+  | { kind: 'jwks'; url: string };
+
+export type PartnerAuthConfig =
+  | {
+      mode: 'jwt';
+      key: PartnerKeySource;
+      issuer: string | undefined;
+      audience: string | undefined;
+      /** Explicit allow-list; undefined means "derive from the key type". */
+      algorithms: readonly string[] | undefined;
+      userClaim: string;
+      sessionCookie: string | undefined;
+    }
+  | { mode: 'header'; userHeader: string; proxySecret: string };
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly isProduction: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly gatewayName: string;
+  readonly gatewaySecret: string;
+  readonly gatewayApiSecret: string;
+  /** Undefined in development when the bundled emulator should be started as the upstream. */
+  readonly gatewayApiUrl: string | undefined;
+  readonly gatewayTimeoutMs: number;
+  readonly authTokenTtlSeconds: number;
+  readonly databaseUrl: string;
+  readonly redisUrl: string | undefined;
+  readonly partnerAuth: PartnerAuthConfig;
+  readonly corsOrigins: readonly string[];
+  /** Value handed to Express `trust proxy`: false, a hop count, or a list of addresses/CIDRs. */
+  readonly trustProxy: false | number | readonly string[];
+  readonly rateLimitPerMinute: number;
+  readonly webhookMaxAgeSeconds: number;
+  readonly logLevel: string;
+  readonly devLogin: boolean;
+  /** Names of the variables that fell back to a development default (for the start-up log). */
+  readonly developmentDefaults: readonly string[];
+}
+
+export interface LoadedConfig {
+  readonly config: Config;
+  readonly warnings: readonly string[];
+}

@@ -1,0 +1,49 @@
+import type { Request, RequestHandler } from 'express';
+import type { AppError } from '../../errors/app-errors.js';
+import { UnauthenticatedError } from '../../errors/app-errors.js';
+import type { PartnerAuthenticator, PartnerIdentity } from '../../partner-auth/partner-authenticator.js';
+
+interface SessionState {
+  identity?: PartnerIdentity;
+  failure?: AppError;
+}
+
+const SESSION = Symbol('partner-session');
+type RequestWithSession = Request & { [SESSION]?: SessionState };
+
+/**
+ * Resolves the partner session without rejecting yet, so that the rate limiter, which runs
+ * next, can count failed attempts per client IP and good ones per user.
+ */
+export function resolvePartnerSession(authenticator: PartnerAuthenticator): RequestHandler {
+  return async (req, _res, next) => {
+    const state: SessionState = {};
+    try {
+      state.identity = await authenticator.authenticate(req.headers);
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      state.failure = 'code' in error ? (error as AppError) : new UnauthenticatedError();
+    }
+    (req as RequestWithSession)[SESSION] = state;
+    next();
+  };
+}
+
+/** The verified partner user, if the session resolved. */
+export function sessionUserId(req: Request): string | undefined {
+  return (req as RequestWithSession)[SESSION]?.identity?.userId;
+}
+
+/** Rejects the request unless its partner session verified. */
+export const requirePartnerSession: RequestHandler = (req, _res, next) => {
+  const state = (req as RequestWithSession)[SESSION];
+  if (state?.identity) next();
+  else next(state?.failure ?? new UnauthenticatedError());
+};
+
+/** The verified partner user id; only call behind `requirePartnerSession`. */
+export function partnerUserId(req: Request): string {
+  const userId = sessionUserId(req);
+  if (userId === undefined) throw new UnauthenticatedError();
+  return userId;
+}

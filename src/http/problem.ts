@@ -1,0 +1,46 @@
+import type { Response } from 'express';
+import type { ErrorCode } from '../errors/app-errors.js';
+
+const STATUS_AND_TITLE: Record<ErrorCode, [number, string]> = {
+  unauthenticated: [401, 'Unauthenticated'],
+  invalid_request: [400, 'Invalid request'],
+  unsupported_media_type: [415, 'Unsupported media type'],
+  payload_too_large: [413, 'Payload too large'],
+  not_found: [404, 'Not found'],
+  broker_not_linked: [409, 'Broker not linked'],
+  already_linked: [409, 'Already linked'],
+  smallcase_account_in_use: [409, 'smallcase account in use'],
+  transaction_not_complete: [409, 'Transaction not complete'],
+  idempotency_conflict: [409, 'Idempotency key conflict'],
+  rate_limited: [429, 'Too many requests'],
+  gateway_error: [502, 'Gateway error'],
+  gateway_unavailable: [503, 'Gateway unavailable'],
+  gateway_timeout: [504, 'Gateway timeout'],
+  store_unavailable: [503, 'Store unavailable'],
+  internal: [500, 'Internal error'],
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS_AND_TITLE[code][0];
+}
+
+/** Writes an RFC 9457 problem details response with the contract's stable `code`. */
+export function sendProblem(
+  res: Response,
+  problem: { code: ErrorCode; detail: string; retryAfterSeconds?: number | undefined },
+): void {
+  const [status, title] = STATUS_AND_TITLE[problem.code];
+  if (problem.retryAfterSeconds !== undefined)
+    res.setHeader('Retry-After', String(problem.retryAfterSeconds));
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({
+      type: `urn:gateway-token-service:problem:${problem.code}`,
+      title,
+      status,
+      detail: problem.detail,
+      code: problem.code,
+      requestId: String(res.req.id ?? ''),
+    });
+}

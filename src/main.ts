@@ -1,0 +1,77 @@
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { closeGracefully, createHttpServer, listen } from './lifecycle/http-server.js';
+import { createLogger } from './observability/logger.js';
+import { createPartnerAuthenticator } from './partner-auth/create-partner-authenticator.js';
+import { openStore } from './store/open-store.js';
+import { withStoreDeadline } from './store/store-deadline.js';
+import { createTokenMinter } from './tokens/token-minter.js';
+
+const STORE_DEADLINE_MS = 2000;
+const SHUTDOWN_GRACE_MS = 25_000;
+
+async function main(): Promise<void> {
+  if (process.env.NODE_ENV !== 'production') {
+    const dotenv = await import('dotenv');
+    dotenv.config({ quiet: true });
+  }
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
+    process.exit(1);
+  }
+  const { config, warnings } = loaded;
+  const logger = createLogger({ level: config.logLevel });
+  for (const warning of warnings) logger.warn({ config: true }, warning);
+  if (config.developmentDefaults.length > 0) {
+    logger.warn(
+      { variables: config.developmentDefaults },
+      'development defaults in use (refused in production)',
+    );
+  }
+
+  let acceptingTraffic = false;
+  const store = withStoreDeadline(await openStore(config.databaseUrl), STORE_DEADLINE_MS);
+  const app = createApp({
+    config,
+    logger,
+    store,
+    partnerAuthenticator: createPartnerAuthenticator(config.partnerAuth),
+    tokenMinter: createTokenMinter({
+      gatewaySecret: config.gatewaySecret,
+      ttlSeconds: config.authTokenTtlSeconds,
+    }),
+    readiness: { isAcceptingTraffic: () => acceptingTraffic },
+  });
+  const server = createHttpServer(app);
+  await listen(server, config.port, config.host);
+  acceptingTraffic = true;
+  logger.info({ port: config.port, host: config.host, store: store.kind, env: config.nodeEnv }, 'listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    acceptingTraffic = false;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown grace period exceeded');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    await closeGracefully(server);
+    await store.close();
+    logger.info('stopped');
+    logger.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fatal: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

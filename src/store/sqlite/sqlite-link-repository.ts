@@ -1,0 +1,82 @@
+import type { Link, LinkOutcome, LinkRepository, NewLink } from '../store.js';
+import { guard, type SqliteDatabase } from './sqlite-database.js';
+
+interface LinkRow {
+  partner_user_id: string;
+  smallcase_auth_id: string;
+  broker: string | null;
+  linked_at: string;
+  updated_at: string;
+}
+
+function toLink(row: LinkRow): Link {
+  return {
+    partnerUserId: row.partner_user_id,
+    smallcaseAuthId: row.smallcase_auth_id,
+    broker: row.broker,
+    linkedAt: new Date(row.linked_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export function createSqliteLinkRepository(db: SqliteDatabase): LinkRepository {
+  const selectByUser = db.prepare<[string], LinkRow>('SELECT * FROM links WHERE partner_user_id = ?');
+  const selectByAccount = db.prepare<[string], LinkRow>('SELECT * FROM links WHERE smallcase_auth_id = ?');
+  const insertLink = db.prepare(
+    `INSERT INTO links (partner_user_id, smallcase_auth_id, broker, linked_at, updated_at)
+     VALUES (@partnerUserId, @smallcaseAuthId, @broker, @at, @at)
+     ON CONFLICT DO NOTHING`,
+  );
+  const refreshBroker = db.prepare(
+    'UPDATE links SET broker = COALESCE(@broker, broker), updated_at = @at WHERE partner_user_id = @partnerUserId',
+  );
+  const deleteLink = db.prepare<[string], LinkRow>('DELETE FROM links WHERE partner_user_id = ? RETURNING *');
+  const recordEvent = db.prepare(
+    `INSERT INTO link_events (partner_user_id, smallcase_auth_id, event, broker, at)
+     VALUES (@partnerUserId, @smallcaseAuthId, @event, @broker, @at)`,
+  );
+
+  const linkAtomically = db.transaction((newLink: NewLink): LinkOutcome => {
+    const params = { ...newLink, at: newLink.at.toISOString() };
+    const existing = selectByUser.get(newLink.partnerUserId);
+    if (existing && existing.smallcase_auth_id !== newLink.smallcaseAuthId) {
+      return { status: 'user_already_linked', link: toLink(existing) };
+    }
+    if (existing) {
+      refreshBroker.run(params);
+      return { status: 'unchanged', link: toLink(selectByUser.get(newLink.partnerUserId) as LinkRow) };
+    }
+    if (insertLink.run(params).changes === 0) {
+      const owner = selectByAccount.get(newLink.smallcaseAuthId);
+      if (owner && owner.partner_user_id !== newLink.partnerUserId) return { status: 'account_in_use' };
+    }
+    recordEvent.run({ ...params, event: 'linked' });
+    return { status: 'linked', link: toLink(selectByUser.get(newLink.partnerUserId) as LinkRow) };
+  });
+
+  const unlinkAtomically = db.transaction((partnerUserId: string, at: Date): boolean => {
+    const removed = deleteLink.get(partnerUserId);
+    if (!removed) return false;
+    recordEvent.run({
+      partnerUserId,
+      smallcaseAuthId: removed.smallcase_auth_id,
+      broker: removed.broker,
+      event: 'unlinked',
+      at: at.toISOString(),
+    });
+    return true;
+  });
+
+  return {
+    async findByUser(partnerUserId) {
+      const row = guard(() => selectByUser.get(partnerUserId));
+      return row ? toLink(row) : undefined;
+    },
+    async link(newLink) {
+      return guard(() => linkAtomically.immediate(newLink));
+    },
+    async unlink(partnerUserId, at) {
+      return guard(() => unlinkAtomically.immediate(partnerUserId, at));
+    },
+  };
+}

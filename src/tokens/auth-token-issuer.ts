@@ -1,0 +1,35 @@
+import type { LinkRepository } from '../store/store.js';
+import type { MintedToken, TokenMinter } from './token-minter.js';
+
+export interface AuthTokenGrant {
+  readonly smallcaseAuthToken: string;
+  readonly userType: MintedToken['userType'];
+  readonly expiresAt: string;
+  readonly gatewayName: string;
+}
+
+export interface AuthTokenIssuer {
+  /** Mints the token the user's link state calls for; a store failure propagates, never a guest token. */
+  issueFor(partnerUserId: string): Promise<AuthTokenGrant>;
+  grant(minted: MintedToken): AuthTokenGrant;
+}
+
+export function createAuthTokenIssuer(deps: {
+  links: LinkRepository;
+  minter: TokenMinter;
+  gatewayName: string;
+}): AuthTokenIssuer {
+  const grant = (minted: MintedToken): AuthTokenGrant => ({
+    smallcaseAuthToken: minted.smallcaseAuthToken,
+    userType: minted.userType,
+    expiresAt: new Date(minted.exp * 1000).toISOString(),
+    gatewayName: deps.gatewayName,
+  });
+  return {
+    async issueFor(partnerUserId) {
+      const link = await deps.links.findByUser(partnerUserId);
+      return grant(link ? deps.minter.mintConnected(link.smallcaseAuthId) : deps.minter.mintGuest());
+    },
+    grant,
+  };
+}
