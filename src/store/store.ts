@@ -30,15 +30,117 @@ export type LinkOutcome =
 
 export interface LinkRepository {
   findByUser(partnerUserId: string): Promise<Link | undefined>;
+  findByAccount(smallcaseAuthId: string): Promise<Link | undefined>;
   /** Links atomically; at most one user per smallcaseAuthId is enforced by a constraint. */
   link(newLink: NewLink): Promise<LinkOutcome>;
   /** Forgets the user's link; returns false when there was none. */
   unlink(partnerUserId: string, at: Date): Promise<boolean>;
 }
 
+export interface TransactionRecord {
+  readonly transactionId: string;
+  /** The partner user who created it: the only one who may read or link it. */
+  readonly partnerUserId: string;
+  readonly intent: string;
+  /** Last status the Gateway reported (INITIALIZED, USED, PROCESSING, ACTION_REQUIRED, ERRORED, COMPLETED, ...). */
+  readonly status: string;
+  readonly smallcaseAuthId: string | null;
+  readonly broker: string | null;
+  readonly createdAt: Date;
+  readonly expireAt: Date | null;
+  readonly updatedAt: Date;
+}
+
+export type NewTransaction = Omit<TransactionRecord, 'updatedAt' | 'smallcaseAuthId' | 'broker'>;
+
+export interface TransactionUpdate {
+  readonly transactionId: string;
+  readonly status: string;
+  readonly smallcaseAuthId: string | null;
+  readonly broker: string | null;
+  readonly at: Date;
+}
+
+export interface TransactionRepository {
+  create(transaction: NewTransaction): Promise<void>;
+  findById(transactionId: string): Promise<TransactionRecord | undefined>;
+  /** Records what the Gateway says now; returns the updated record, or undefined if unknown. */
+  update(update: TransactionUpdate): Promise<TransactionRecord | undefined>;
+}
+
+export interface StoredResponse {
+  readonly statusCode: number;
+  readonly body: unknown;
+}
+
+export type IdempotencyClaim =
+  /** No live record existed; the caller now owns the key and must `complete` or `release` it. */
+  | { readonly status: 'claimed' }
+  /** An earlier request with this key finished; replay its response if the request matches. */
+  | { readonly status: 'completed'; readonly requestHash: string; readonly response: StoredResponse }
+  /** An earlier request with this key is still running. */
+  | { readonly status: 'in_progress'; readonly requestHash: string };
+
+export interface IdempotencyRepository {
+  /** Atomically claims (partnerUserId, key); an expired record is replaced. */
+  claim(input: {
+    partnerUserId: string;
+    key: string;
+    requestHash: string;
+    at: Date;
+    expiresAt: Date;
+  }): Promise<IdempotencyClaim>;
+  complete(input: { partnerUserId: string; key: string; response: StoredResponse }): Promise<void>;
+  /** Drops an unfinished claim so that a retry can run (the first attempt failed). */
+  release(input: { partnerUserId: string; key: string }): Promise<void>;
+}
+
+export interface WebhookEvent {
+  /** Deduplication key (unique in the database). */
+  readonly eventKey: string;
+  readonly kind: string;
+  readonly transactionId: string | null;
+  readonly smallcaseAuthId: string | null;
+  readonly receivedAt: Date;
+  readonly payload: unknown;
+}
+
+export interface HoldingsSnapshot {
+  readonly partnerUserId: string;
+  readonly smallcaseAuthId: string;
+  readonly data: unknown;
+  readonly snapshotAt: Date;
+}
+
+/** What an accepted webhook changes; written in the same database transaction as the event row. */
+export interface WebhookEffects {
+  readonly transactionUpdate?: TransactionUpdate;
+  readonly link?: NewLink;
+  readonly holdingsSnapshot?: HoldingsSnapshot;
+}
+
+export type WebhookRecordOutcome =
+  | { readonly status: 'applied'; readonly linkOutcome?: LinkOutcome }
+  | { readonly status: 'duplicate' };
+
+export interface WebhookRepository {
+  isRecorded(eventKey: string): Promise<boolean>;
+  /** Inserts the event and applies its effects in one transaction; a known key changes nothing. */
+  recordOnce(event: WebhookEvent, effects: WebhookEffects): Promise<WebhookRecordOutcome>;
+}
+
+export interface HoldingsSnapshotRepository {
+  latestFor(partnerUserId: string): Promise<HoldingsSnapshot | undefined>;
+  save(snapshot: HoldingsSnapshot): Promise<void>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly links: LinkRepository;
+  readonly transactions: TransactionRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly webhooks: WebhookRepository;
+  readonly holdings: HoldingsSnapshotRepository;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,7 +7,10 @@ import { rememberToken } from '../support/log-capture.js';
 import { bearer, buildTestApp } from '../support/test-app.js';
 
 /** Verifies an HS256 JWT by hand with node:crypto, independently of the code that signed it. */
-function decodeVerified(token: string, secret: string): { header: unknown; payload: Record<string, unknown> } {
+function decodeVerified(
+  token: string,
+  secret: string,
+): { header: unknown; payload: Record<string, unknown> } {
   const [header, payload, signature] = token.split('.');
   assert.ok(header && payload && signature, 'three JWS segments');
   const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');

@@ -1,5 +1,5 @@
-import { after } from 'node:test';
 import { Writable } from 'node:stream';
+import { after } from 'node:test';
 import { CANARY_VALUES } from './canaries.js';
 
 const lines: string[] = [];
@@ -27,8 +27,10 @@ export function rememberToken(token: string): void {
 export function findLeaks(): string[] {
   const leaks: string[] = [];
   for (const line of lines) {
-    for (const secret of CANARY_VALUES) if (line.includes(secret)) leaks.push(`secret in log: ${line.slice(0, 200)}`);
-    for (const token of tokensSeen) if (line.includes(token)) leaks.push(`token in log: ${line.slice(0, 200)}`);
+    for (const secret of CANARY_VALUES)
+      if (line.includes(secret)) leaks.push(`secret in log: ${line.slice(0, 200)}`);
+    for (const token of tokensSeen)
+      if (line.includes(token)) leaks.push(`token in log: ${line.slice(0, 200)}`);
   }
   return leaks;
 }

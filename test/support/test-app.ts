@@ -58,7 +58,10 @@ export function buildTestApp(options: { env?: NodeJS.ProcessEnv; deps?: Partial<
     logger: createLogger({ level: config.logLevel, destination: createLogCapture() }),
     store,
     partnerAuthenticator: createPartnerAuthenticator(config.partnerAuth),
-    tokenMinter: createTokenMinter({ gatewaySecret: config.gatewaySecret, ttlSeconds: config.authTokenTtlSeconds }),
+    tokenMinter: createTokenMinter({
+      gatewaySecret: config.gatewaySecret,
+      ttlSeconds: config.authTokenTtlSeconds,
+    }),
     ...options.deps,
   };
   const partnerKey = createSecretKey(Buffer.from(CANARY.partnerJwtSecret));

@@ -19,7 +19,12 @@ function toLink(row: LinkRow): Link {
   };
 }
 
-export function createSqliteLinkRepository(db: SqliteDatabase): LinkRepository {
+export interface SqliteLinkRepository extends LinkRepository {
+  /** Links inside a transaction the caller already holds (webhook effects). */
+  linkWithinTransaction(newLink: NewLink): LinkOutcome;
+}
+
+export function createSqliteLinkRepository(db: SqliteDatabase): SqliteLinkRepository {
   const selectByUser = db.prepare<[string], LinkRow>('SELECT * FROM links WHERE partner_user_id = ?');
   const selectByAccount = db.prepare<[string], LinkRow>('SELECT * FROM links WHERE smallcase_auth_id = ?');
   const insertLink = db.prepare(
@@ -68,8 +73,13 @@ export function createSqliteLinkRepository(db: SqliteDatabase): LinkRepository {
   });
 
   return {
+    linkWithinTransaction: (newLink) => linkAtomically(newLink),
     async findByUser(partnerUserId) {
       const row = guard(() => selectByUser.get(partnerUserId));
+      return row ? toLink(row) : undefined;
+    },
+    async findByAccount(smallcaseAuthId) {
+      const row = guard(() => selectByAccount.get(smallcaseAuthId));
       return row ? toLink(row) : undefined;
     },
     async link(newLink) {
