@@ -7,6 +7,12 @@ export type UpstreamOutcome = 'ok' | 'error' | 'unavailable' | 'timeout' | 'circ
 export type CircuitState = 'closed' | 'open' | 'half_open';
 export type WebhookOutcome = 'applied' | 'duplicate' | 'rejected' | 'failed';
 
+/** The text served on `GET /metrics`. */
+export interface MetricsExposition {
+  readonly contentType: string;
+  readonly body: string;
+}
+
 export interface ServiceMetrics {
   tokenMinted(userType: 'guest' | 'connected'): void;
   /** One finished upstream call; `operation` is a name from the Gateway client's path table. */
@@ -14,6 +20,9 @@ export interface ServiceMetrics {
   circuitState(state: CircuitState): void;
   webhook(outcome: WebhookOutcome): void;
   storeError(): void;
+  /** One finished HTTP request; `route` is a route template or `unmatched`, never a raw path. */
+  httpRequest(method: string, route: string, status: number, seconds: number): void;
+  exposition(): Promise<MetricsExposition>;
 }
 
 export const noopMetrics: ServiceMetrics = {
@@ -22,4 +31,6 @@ export const noopMetrics: ServiceMetrics = {
   circuitState: () => {},
   webhook: () => {},
   storeError: () => {},
+  httpRequest: () => {},
+  exposition: async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '' }),
 };
