@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Config, LoadedConfig, NodeEnv, PartnerAuthConfig, PartnerKeySource } from './config-types.js';
+import { algorithmsForPublicKey } from './partner-key-algorithms.js';
 import { type FileReader, readSecret, readSecretFile } from './secret-source.js';
 
 export const PRODUCTION_GATEWAY_API_URL = 'https://gatewayapi.smallcase.com';
@@ -88,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSe
     developmentDefaults: ctx.developmentDefaults,
   };
   if (ctx.problems.length > 0) throw new ConfigError(ctx.problems);
-  return Object.freeze({ config: Object.freeze(config), warnings: Object.freeze(ctx.warnings) });
+  return deepFreeze({ config, warnings: ctx.warnings });
 }
 
 function parseNodeEnv(value: string | undefined): NodeEnv | undefined {
@@ -230,8 +231,9 @@ function parsePartnerKey(ctx: Context, gatewaySecret: string | undefined): Partn
     ctx.problems.push('PARTNER_JWT_SECRET, PARTNER_JWT_PUBLIC_KEY, PARTNER_JWKS_URL: set exactly one');
   }
   if (pem) {
-    if (!pem.includes('-----BEGIN PUBLIC KEY-----') && !pem.includes('-----BEGIN CERTIFICATE-----')) {
-      ctx.problems.push('PARTNER_JWT_PUBLIC_KEY: must be a PEM public key or certificate');
+    const publicKey = parsePublicKey(pem);
+    if (!publicKey || !algorithmsForPublicKey(publicKey)) {
+      ctx.problems.push('PARTNER_JWT_PUBLIC_KEY: must be a PEM RSA, EC (P-256/384/521) or EdDSA public key');
     }
     return { kind: 'public-key', pem };
   }
@@ -243,6 +245,9 @@ function parsePartnerKey(ctx: Context, gatewaySecret: string | undefined): Partn
     return { kind: 'jwks', url: jwksUrl };
   }
   if (secret === undefined || secret === '') {
+    // An unreadable PARTNER_JWT_SECRET_FILE is already a problem; a default would only add noise.
+    if (ctx.env.PARTNER_JWT_SECRET_FILE !== undefined && secret === undefined)
+      return { kind: 'secret', secret: '' };
     return { kind: 'secret', secret: developmentSecret(ctx, 'PARTNER_JWT_SECRET') ?? '' };
   }
   if (secret.trim() === '') ctx.problems.push('PARTNER_JWT_SECRET: must not be empty or whitespace');
@@ -272,7 +277,12 @@ function parseAlgorithms(ctx: Context, key: PartnerKeySource): readonly string[]
   if (key.kind !== 'secret' && symmetric.length > 0) {
     ctx.problems.push('PARTNER_JWT_ALGORITHMS: HS* algorithms need PARTNER_JWT_SECRET, not a public key');
   }
-  return algorithms;
+  const publicKey = key.kind === 'public-key' ? parsePublicKey(key.pem) : undefined;
+  const fitting = publicKey ? algorithmsForPublicKey(publicKey) : undefined;
+  if (fitting && symmetric.length === 0 && !algorithms.every((algorithm) => fitting.includes(algorithm))) {
+    ctx.problems.push(`PARTNER_JWT_ALGORITHMS: this PARTNER_JWT_PUBLIC_KEY fits only ${fitting.join(', ')}`);
+  }
+  return Object.freeze(algorithms);
 }
 
 function parseClaimName(ctx: Context): string {
@@ -357,6 +367,25 @@ function parseDevLogin(ctx: Context): boolean {
   if (raw === 'true' && ctx.production)
     ctx.problems.push('DEV_LOGIN: must not be true when NODE_ENV=production');
   return raw === 'true';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function parsePublicKey(pem: string): KeyObject | undefined {
+  // createPublicKey would derive a public key from a private one; a private key here is a leak.
+  if (pem.includes('PRIVATE KEY')) return undefined;
+  try {
+    const key = createPublicKey(pem);
+    return key.type === 'public' ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseUrl(raw: string): URL | undefined {

@@ -2,6 +2,11 @@ import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import jwt from 'jsonwebtoken';
 import type { PartnerKeySource } from '../config/config-types.js';
+import {
+  ASYMMETRIC_ALGORITHMS,
+  algorithmsForPublicKey,
+  HMAC_ALGORITHMS,
+} from '../config/partner-key-algorithms.js';
 
 /** Verifies a partner session JWT and returns its claims, or throws. */
 export type SessionTokenVerifier = (token: string) => Promise<Record<string, unknown>>;
@@ -16,14 +21,6 @@ export interface SessionTokenVerifierOptions {
   jwksCacheMaxAgeMs?: number;
 }
 
-const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
-const RSA_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
-const EC_ALGORITHMS_BY_CURVE: Record<string, string> = {
-  prime256v1: 'ES256',
-  secp384r1: 'ES384',
-  secp521r1: 'ES512',
-};
-const ASYMMETRIC_ALGORITHMS = [...RSA_ALGORITHMS, 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const CLOCK_TOLERANCE_SECONDS = 5;
 
 /**
@@ -40,6 +37,7 @@ export function createSessionTokenVerifier(options: SessionTokenVerifierOptions)
   if (key.kind === 'public-key') {
     const publicKey = createPublicKey(key.pem);
     const algorithms = options.algorithms ?? algorithmsForPublicKey(publicKey);
+    if (!algorithms) throw new Error(`unsupported partner public key type: ${publicKey.asymmetricKeyType}`);
     if (publicKey.asymmetricKeyType === 'ed25519' || publicKey.asymmetricKeyType === 'ed448') {
       return createJoseVerifier(publicKey, algorithms, options);
     }
@@ -51,26 +49,6 @@ export function createSessionTokenVerifier(options: SessionTokenVerifierOptions)
     cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
   });
   return createJoseVerifier(keySet, options.algorithms ?? ASYMMETRIC_ALGORITHMS, options);
-}
-
-function algorithmsForPublicKey(publicKey: KeyObject): string[] {
-  switch (publicKey.asymmetricKeyType) {
-    case 'rsa':
-      return RSA_ALGORITHMS;
-    case 'rsa-pss':
-      return ['PS256', 'PS384', 'PS512'];
-    case 'ec': {
-      const curve = publicKey.asymmetricKeyDetails?.namedCurve ?? '';
-      const algorithm = EC_ALGORITHMS_BY_CURVE[curve];
-      if (!algorithm) throw new Error(`unsupported EC curve for partner sessions: ${curve}`);
-      return [algorithm];
-    }
-    case 'ed25519':
-    case 'ed448':
-      return ['EdDSA'];
-    default:
-      throw new Error(`unsupported partner public key type: ${publicKey.asymmetricKeyType}`);
-  }
 }
 
 function createStaticKeyVerifier(
