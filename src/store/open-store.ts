@@ -1,8 +1,13 @@
+import type { Logger } from '../observability/logger.js';
+import { createPostgresStore } from './postgres/postgres-store.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 /** Opens the store named by `DATABASE_URL` (`sqlite:<path>` or `postgres://...`) and migrates it. */
-export async function openStore(databaseUrl: string): Promise<Store> {
+export async function openStore(databaseUrl: string, options: { logger?: Logger } = {}): Promise<Store> {
   if (databaseUrl.startsWith('sqlite:')) return createSqliteStore(databaseUrl.slice('sqlite:'.length));
-  throw new Error('DATABASE_URL: PostgreSQL support is not built yet');
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    return createPostgresStore({ url: databaseUrl, logger: options.logger });
+  }
+  throw new Error('DATABASE_URL: must be sqlite:<path> or postgres://...');
 }

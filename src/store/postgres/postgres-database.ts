@@ -1,0 +1,131 @@
+import pg from 'pg';
+import { AppError, StoreUnavailableError } from '../../errors/app-errors.js';
+import type { Logger } from '../../observability/logger.js';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+
+export type Queryable = pg.Pool | pg.PoolClient;
+
+/** Pool and timeout settings; every one bounded so a dead or slow database can never hang a request. */
+export interface PostgresPoolSettings {
+  /** Connections per instance; size it so instances x max stays under the server's max_connections. */
+  readonly max: number;
+  /** Wait for a free pooled connection or a new TCP/TLS connection. */
+  readonly connectionTimeoutMillis: number;
+  readonly idleTimeoutMillis: number;
+  /** Server-side `statement_timeout`. */
+  readonly statementTimeoutMs: number;
+  /** Client-side deadline per query, a little above the server's, for a silent network. */
+  readonly queryTimeoutMs: number;
+  readonly idleInTransactionTimeoutMs: number;
+  /** Start-up migrations may wait on another instance's lock, so they get a longer deadline. */
+  readonly migrationTimeoutMs: number;
+}
+
+export const POSTGRES_POOL_DEFAULTS: PostgresPoolSettings = {
+  max: 10,
+  connectionTimeoutMillis: 2000,
+  idleTimeoutMillis: 30_000,
+  statementTimeoutMs: 3000,
+  queryTimeoutMs: 4000,
+  idleInTransactionTimeoutMs: 10_000,
+  migrationTimeoutMs: 60_000,
+};
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Splits an optional `?schema=` parameter off the URL (pg would pass it on as an unknown setting). */
+export function splitSchema(url: string): { url: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  return { url: parsed.toString(), schema };
+}
+
+export function createPool(options: {
+  url: string;
+  schema: string | undefined;
+  settings: PostgresPoolSettings;
+  logger?: Logger | undefined;
+}): pg.Pool {
+  const { schema, settings } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error('PostgreSQL schema name must be lowercase letters, digits and "_"');
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    application_name: 'gateway-token-service',
+    max: settings.max,
+    connectionTimeoutMillis: settings.connectionTimeoutMillis,
+    idleTimeoutMillis: settings.idleTimeoutMillis,
+    statement_timeout: settings.statementTimeoutMs,
+    query_timeout: settings.queryTimeoutMs,
+    idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle client losing its connection (failover, restart) emits here; without a listener it would crash the process.
+  pool.on('error', (error: Error & { code?: string }) => {
+    options.logger?.warn(
+      { err: { message: error.message, code: error.code } },
+      'PostgreSQL idle connection lost',
+    );
+  });
+  return pool;
+}
+
+/** Runs a store operation, turning driver failures into `StoreUnavailableError`. */
+export async function guard<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new StoreUnavailableError(error);
+  }
+}
+
+/** Runs `work` in one database transaction; a failed transaction's connection is discarded, not reused. */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    // A timed-out query may still be running on this connection: destroy it rather than roll back and reuse.
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+}
+
+/**
+ * Applies pending migrations in one transaction holding a transaction-level advisory lock, so
+ * instances starting together queue up and exactly one applies each version.
+ */
+export async function migrate(pool: pg.Pool, schema: string | undefined, timeoutMs: number): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    // pg honours a per-query `query_timeout` that its type definitions do not declare.
+    const run = (text: string, values?: unknown[]) =>
+      client.query({ text, values, query_timeout: timeoutMs } as pg.QueryConfig);
+    await run(`SET LOCAL statement_timeout = ${Math.trunc(timeoutMs)}`);
+    await run('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `gateway-token-service:migrations:${schema ?? 'search_path'}`,
+    ]);
+    if (schema !== undefined) await run(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const applied = await run('SELECT version FROM schema_migrations');
+    const versions = new Set(applied.rows.map((row: { version: number }) => row.version));
+    for (const migration of POSTGRES_MIGRATIONS) {
+      if (versions.has(migration.version)) continue;
+      await run(migration.sql);
+      await run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+    }
+  });
+}

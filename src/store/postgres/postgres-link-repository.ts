@@ -1,0 +1,116 @@
+import type pg from 'pg';
+import type { Link, LinkOutcome, LinkRepository, NewLink } from '../store.js';
+import { guard, inTransaction, type Queryable } from './postgres-database.js';
+
+interface LinkRow {
+  partner_user_id: string;
+  smallcase_auth_id: string;
+  broker: string | null;
+  linked_at: Date;
+  updated_at: Date;
+}
+
+function toLink(row: LinkRow): Link {
+  return {
+    partnerUserId: row.partner_user_id,
+    smallcaseAuthId: row.smallcase_auth_id,
+    broker: row.broker,
+    linkedAt: row.linked_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+// A conflicting row can vanish between the INSERT and the re-read (a concurrent unlink): try again.
+const LINK_ATTEMPTS = 3;
+
+async function selectOne(db: Queryable, text: string, value: string): Promise<LinkRow | undefined> {
+  return (await db.query<LinkRow>(text, [value])).rows[0];
+}
+
+async function recordEvent(db: Queryable, link: NewLink, event: 'linked' | 'unlinked'): Promise<void> {
+  await db.query(
+    `INSERT INTO link_events (partner_user_id, smallcase_auth_id, event, broker, at)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [link.partnerUserId, link.smallcaseAuthId, event, link.broker, link.at],
+  );
+}
+
+/**
+ * Links inside a transaction the caller holds. The unique constraints decide races: the INSERT
+ * waits for a concurrent one on the same key and then does nothing, and the re-read says who won.
+ */
+export async function linkWithin(client: pg.PoolClient, newLink: NewLink): Promise<LinkOutcome> {
+  for (let attempt = 0; attempt < LINK_ATTEMPTS; attempt += 1) {
+    const mine = await selectOne(
+      client,
+      'SELECT * FROM links WHERE partner_user_id = $1 FOR UPDATE',
+      newLink.partnerUserId,
+    );
+    if (mine && mine.smallcase_auth_id !== newLink.smallcaseAuthId) {
+      return { status: 'user_already_linked', link: toLink(mine) };
+    }
+    if (mine) {
+      const refreshed = await client.query<LinkRow>(
+        `UPDATE links SET broker = COALESCE($2, broker), updated_at = $3
+          WHERE partner_user_id = $1 RETURNING *`,
+        [newLink.partnerUserId, newLink.broker, newLink.at],
+      );
+      return { status: 'unchanged', link: toLink(refreshed.rows[0] as LinkRow) };
+    }
+    const inserted = await client.query<LinkRow>(
+      `INSERT INTO links (partner_user_id, smallcase_auth_id, broker, linked_at, updated_at)
+       VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING RETURNING *`,
+      [newLink.partnerUserId, newLink.smallcaseAuthId, newLink.broker, newLink.at],
+    );
+    if (inserted.rows[0]) {
+      await recordEvent(client, newLink, 'linked');
+      return { status: 'linked', link: toLink(inserted.rows[0]) };
+    }
+    const owner = await selectOne(
+      client,
+      'SELECT * FROM links WHERE smallcase_auth_id = $1',
+      newLink.smallcaseAuthId,
+    );
+    if (owner && owner.partner_user_id !== newLink.partnerUserId) return { status: 'account_in_use' };
+    // Otherwise a concurrent call linked this user first: the next pass sees that row.
+  }
+  throw new Error('link did not settle after concurrent changes');
+}
+
+export function createPostgresLinkRepository(pool: pg.Pool): LinkRepository {
+  return {
+    async findByUser(partnerUserId) {
+      const row = await guard(() =>
+        selectOne(pool, 'SELECT * FROM links WHERE partner_user_id = $1', partnerUserId),
+      );
+      return row ? toLink(row) : undefined;
+    },
+    async findByAccount(smallcaseAuthId) {
+      const row = await guard(() =>
+        selectOne(pool, 'SELECT * FROM links WHERE smallcase_auth_id = $1', smallcaseAuthId),
+      );
+      return row ? toLink(row) : undefined;
+    },
+    async link(newLink) {
+      return guard(() => inTransaction(pool, (client) => linkWithin(client, newLink)));
+    },
+    async unlink(partnerUserId, at) {
+      return guard(() =>
+        inTransaction(pool, async (client) => {
+          const removed = await selectOne(
+            client,
+            'DELETE FROM links WHERE partner_user_id = $1 RETURNING *',
+            partnerUserId,
+          );
+          if (!removed) return false;
+          await recordEvent(
+            client,
+            { partnerUserId, smallcaseAuthId: removed.smallcase_auth_id, broker: removed.broker, at },
+            'unlinked',
+          );
+          return true;
+        }),
+      );
+    },
+  };
+}

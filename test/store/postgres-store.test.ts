@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
+import { StoreUnavailableError } from '../../src/errors/app-errors.js';
+import type { Logger } from '../../src/observability/logger.js';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/postgres-migrations.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import {
+  dropTestSchema,
+  freshSchemaName,
+  SKIP_WITHOUT_POSTGRES,
+  TEST_DATABASE_URL,
+} from '../support/postgres-test-schema.js';
+import { describeStoreContract } from './store-contract.js';
+
+if (TEST_DATABASE_URL === undefined) {
+  describe('PostgreSQL store contract', { skip: SKIP_WITHOUT_POSTGRES }, () => {});
+} else {
+  const url = TEST_DATABASE_URL;
+  describeStoreContract('PostgreSQL', async () => {
+    const schema = freshSchemaName();
+    return {
+      openStore: () => createPostgresStore({ url, schema }),
+      dispose: () => dropTestSchema(url, schema),
+    };
+  });
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('PostgreSQL start-up', { skip: SKIP_WITHOUT_POSTGRES }, () => {
+  const url = TEST_DATABASE_URL ?? '';
+  const schema = freshSchemaName();
+  after(() => dropTestSchema(url, schema));
+
+  it('three instances starting together on a fresh schema apply each migration exactly once', async () => {
+    const stores = await Promise.all([1, 2, 3].map(() => createPostgresStore({ url, schema })));
+    await Promise.all(stores.map((store) => store.close()));
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const applied = await client.query(
+        `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
+      );
+      assert.deepEqual(
+        applied.rows.map((row) => row.version),
+        POSTGRES_MIGRATIONS.map((migration) => migration.version),
+      );
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('takes the schema from a ?schema= URL parameter', async () => {
+    const store = await createPostgresStore({ url: `${url}?schema=${schema}` });
+    try {
+      const at = new Date();
+      await store.links.link({
+        partnerUserId: 'url-schema-user',
+        smallcaseAuthId: 'sc-url',
+        broker: null,
+        at,
+      });
+      const direct = await createPostgresStore({ url, schema });
+      assert.equal((await direct.links.findByUser('url-schema-user'))?.smallcaseAuthId, 'sc-url');
+      await direct.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('opening against a port where nothing listens rejects with StoreUnavailableError', async () => {
+    const unreachable = new URL(url);
+    unreachable.hostname = '127.0.0.1';
+    unreachable.port = String(await closedPort());
+    await assert.rejects(
+      createPostgresStore({ url: unreachable.toString(), schema: freshSchemaName() }),
+      StoreUnavailableError,
+    );
+  });
+});
+
+describe('PostgreSQL connections dropped by the server', { skip: SKIP_WITHOUT_POSTGRES }, () => {
+  it('logs the lost idle connections instead of crashing, and the next call reconnects', async () => {
+    const url = TEST_DATABASE_URL ?? '';
+    const schema = freshSchemaName();
+    const warnings: string[] = [];
+    const logger = {
+      warn: (_fields: unknown, message: string) => warnings.push(message),
+    } as unknown as Logger;
+    const store = await createPostgresStore({ url, schema, logger });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await store.ping();
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE application_name = 'gateway-token-service' AND pid <> pg_backend_pid()`,
+      );
+      for (let waited = 0; warnings.length === 0 && waited < 5000; waited += 50) await delay(50);
+      assert.deepEqual(warnings.slice(0, 1), ['PostgreSQL idle connection lost']);
+      assert.equal(await store.links.findByUser('after-the-drop'), undefined);
+    } finally {
+      await admin.end();
+      await store.close();
+      await dropTestSchema(url, schema);
+    }
+  });
+});
