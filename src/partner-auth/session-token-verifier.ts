@@ -11,14 +11,17 @@ import {
 /** Verifies a partner session JWT and returns its claims, or throws. */
 export type SessionTokenVerifier = (token: string) => Promise<Record<string, unknown>>;
 
-export interface SessionTokenVerifierOptions {
+export interface JwksTuning {
+  jwksTimeoutMs?: number;
+  jwksCooldownMs?: number;
+  jwksCacheMaxAgeMs?: number;
+}
+
+export interface SessionTokenVerifierOptions extends JwksTuning {
   key: PartnerKeySource;
   algorithms: readonly string[] | undefined;
   issuer: string | undefined;
   audience: string | undefined;
-  jwksTimeoutMs?: number;
-  jwksCooldownMs?: number;
-  jwksCacheMaxAgeMs?: number;
 }
 
 const CLOCK_TOLERANCE_SECONDS = 5;
