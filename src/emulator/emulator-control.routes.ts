@@ -1,0 +1,168 @@
+import express, { type Response, Router } from 'express';
+import { request } from 'undici';
+import { z } from 'zod';
+import { computeWebhookChecksum } from '../webhooks/webhook-checksum.js';
+import { transactionView } from './emulator-gateway.routes.js';
+import type { EmulatorState, Fault } from './emulator-state.js';
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
+const completeBody = z.object({
+  smallcaseAuthId: id,
+  broker: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .default('kite'),
+});
+const failBody = z.object({
+  code: z.string().max(64).default('user_cancelled'),
+  message: z.string().max(256).default('User cancelled the flow'),
+});
+const faultBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('hang'), count: z.int().min(1).max(1000).default(1) }),
+  z.object({
+    kind: z.literal('status'),
+    status: z.int().min(400).max(599).default(500),
+    count: z.int().min(1).max(1000).default(1),
+  }),
+  z.object({ kind: z.literal('redirect'), location: z.url(), count: z.int().min(1).max(1000).default(1) }),
+  z.object({ kind: z.literal('html'), count: z.int().min(1).max(1000).default(1) }),
+  z.object({
+    kind: z.literal('oversize'),
+    bytes: z
+      .int()
+      .min(1)
+      .max(64 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
+    count: z.int().min(1).max(1000).default(1),
+  }),
+]);
+const webhookBody = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  transactionId: id.optional(),
+  smallcaseAuthId: id.optional(),
+  timestamp: z.union([z.int().nonnegative(), z.string().regex(/^\d{1,16}$/)]).optional(),
+  payload: z.record(z.string(), z.unknown()).optional(),
+});
+
+function invalid(res: Response, error: z.ZodError): void {
+  const issue = error.issues[0];
+  res.status(400).json({ error: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
+}
+
+/**
+ * `/__emulator/` endpoints that play the user's and the network's part: complete or fail a
+ * transaction, queue faults, fire a checksummed webhook, read the request log. Loopback only.
+ */
+export function createEmulatorControlRouter(options: {
+  state: EmulatorState;
+  apiSecret: string;
+  now: () => number;
+}): Router {
+  const { state, now } = options;
+  const router = Router();
+  router.use(express.json({ limit: '100kb' }));
+
+  router.post('/transactions/:transactionId/complete', (req, res) => {
+    const parsed = completeBody.safeParse(req.body ?? {});
+    if (!parsed.success) return invalid(res, parsed.error);
+    const trx = state.transactions.get(req.params.transactionId);
+    if (!trx) return res.status(404).json({ error: 'unknown transaction' });
+    if (trx.status !== 'INITIALIZED' && trx.status !== 'USED') {
+      return res.status(409).json({ error: `transaction is already ${trx.status}` });
+    }
+    if (now() >= trx.expireAt) return res.status(409).json({ error: 'transaction expired' });
+    if (trx.createdBy && trx.createdBy !== parsed.data.smallcaseAuthId) {
+      return res.status(409).json({ error: 'user_mismatch: the token pinned another account' });
+    }
+    Object.assign(trx, { status: 'COMPLETED', updatedAt: now(), ...parsed.data });
+    state.accounts.set(parsed.data.smallcaseAuthId, parsed.data.broker);
+    return res.json(transactionView(trx, now()));
+  });
+
+  router.post('/transactions/:transactionId/fail', (req, res) => {
+    const parsed = failBody.safeParse(req.body ?? {});
+    if (!parsed.success) return invalid(res, parsed.error);
+    const trx = state.transactions.get(req.params.transactionId);
+    if (!trx) return res.status(404).json({ error: 'unknown transaction' });
+    if (trx.status === 'COMPLETED' || trx.status === 'ERRORED') {
+      return res.status(409).json({ error: `transaction is already ${trx.status}` });
+    }
+    Object.assign(trx, { status: 'ERRORED', updatedAt: now(), error: parsed.data });
+    return res.json(transactionView(trx, now()));
+  });
+
+  router.get('/transactions/:transactionId', (req, res) => {
+    const trx = state.transactions.get(req.params.transactionId);
+    if (!trx) return res.status(404).json({ error: 'unknown transaction' });
+    return res.json(transactionView(trx, now()));
+  });
+
+  router.post('/faults', (req, res) => {
+    const parsed = faultBody.safeParse(req.body ?? {});
+    if (!parsed.success) return invalid(res, parsed.error);
+    const { count, ...fault } = parsed.data;
+    state.faults.push({ fault: fault as Fault, remaining: count });
+    return res.status(201).json({ queued: state.faults.length });
+  });
+  router.delete('/faults', (_req, res) => {
+    state.faults.length = 0;
+    res.status(204).end();
+  });
+
+  router.get('/requests', (_req, res) => {
+    // Secret-bearing header values are masked on the wire; in-process tests read state.requests.
+    res.json(
+      state.requests.map((r) => ({
+        ...r,
+        headers: {
+          ...r.headers,
+          ...(r.headers['x-gateway-secret'] ? { 'x-gateway-secret': '[present]' } : {}),
+          ...(r.headers['x-gateway-authtoken'] ? { 'x-gateway-authtoken': '[present]' } : {}),
+        },
+      })),
+    );
+  });
+  router.delete('/requests', (_req, res) => {
+    state.requests.length = 0;
+    res.status(204).end();
+  });
+
+  router.post('/webhooks', async (req, res) => {
+    const parsed = webhookBody.safeParse(req.body ?? {});
+    if (!parsed.success) return invalid(res, parsed.error);
+    const input = parsed.data;
+    const trx = input.transactionId ? state.transactions.get(input.transactionId) : undefined;
+    const smallcaseAuthId = input.smallcaseAuthId ?? trx?.smallcaseAuthId ?? undefined;
+    if (!smallcaseAuthId && !input.transactionId) {
+      return res.status(400).json({ error: 'smallcaseAuthId or transactionId is required' });
+    }
+    const timestamp = input.timestamp ?? Math.floor(now() / 1000);
+    const checksum = computeWebhookChecksum(options.apiSecret, {
+      timestamp,
+      smallcaseAuthId,
+      transactionId: input.transactionId,
+    });
+    const payload = {
+      ...input.payload,
+      ...(trx ? { intent: trx.intent, status: trx.status, broker: trx.broker } : {}),
+      timestamp,
+      ...(smallcaseAuthId ? { smallcaseAuthId } : {}),
+      ...(input.transactionId ? { transactionId: input.transactionId } : {}),
+      checksum,
+    };
+    try {
+      const response = await request(input.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'gateway-emulator' },
+        body: JSON.stringify(payload),
+        headersTimeout: 5000,
+        bodyTimeout: 5000,
+      });
+      const text = (await response.body.text()).slice(0, 2000);
+      return res.json({ delivered: true, status: response.statusCode, body: text, payload });
+    } catch (error) {
+      return res.status(502).json({ delivered: false, error: (error as Error).message, payload });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,125 @@
+import { type Response, Router } from 'express';
+import { principalOf } from './emulator-auth.js';
+import {
+  holdingsFor,
+  investmentsFor,
+  newsFor,
+  smallcaseList,
+  smallcaseProfile,
+} from './emulator-fixtures.js';
+import { type EmulatedTransaction, type EmulatorState, TRANSACTION_TTL_MS } from './emulator-state.js';
+
+const KNOWN_INTENTS = new Set([
+  'CONNECT',
+  'TRANSACTION',
+  'SIP_SETUP',
+  'IMR_SETUP',
+  'HOLDINGS_IMPORT',
+  'FETCH_FUNDS',
+  'AUTHORISE_HOLDINGS',
+  'MF_HOLDINGS_IMPORT',
+]);
+const CONNECTED_ONLY = new Set(['SIP_SETUP', 'IMR_SETUP', 'FETCH_FUNDS', 'AUTHORISE_HOLDINGS']);
+
+const ok = (res: Response, data: unknown) => res.json({ success: true, errors: null, data });
+const fail = (res: Response, status: number, message: string, errorType = 'InputException') =>
+  res.status(status).json({ success: false, errors: [message], data: null, errorType });
+
+/** The transaction-details shape the emulator answers with (see docs/gateway.md). */
+export function transactionView(trx: EmulatedTransaction, now: number): Record<string, unknown> {
+  return {
+    transactionId: trx.transactionId,
+    intent: trx.intent,
+    status: trx.status,
+    expired: trx.status === 'INITIALIZED' && now >= trx.expireAt,
+    expireAt: new Date(trx.expireAt).toISOString(),
+    createdAt: new Date(trx.createdAt).toISOString(),
+    updatedAt: new Date(trx.updatedAt).toISOString(),
+    smallcaseAuthId: trx.smallcaseAuthId,
+    broker: trx.broker,
+    error: trx.error,
+    orderConfig: trx.orderConfig ?? null,
+    notes: trx.notes,
+  };
+}
+
+/** The Gateway's partner API paths, mounted behind the secret/JWT check. */
+export function createEmulatorGatewayRouter(state: EmulatorState, now: () => number): Router {
+  const router = Router({ mergeParams: true });
+
+  router.post('/gateway/:gatewayName/transaction', (req, res) => {
+    const principal = principalOf(res.locals);
+    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
+      string,
+      unknown
+    >;
+    const intent = body.intent;
+    if (typeof intent !== 'string' || !KNOWN_INTENTS.has(intent)) return fail(res, 400, 'InvalidIntent');
+    if (intent === 'CONNECT' && principal.kind !== 'guest')
+      return fail(res, 400, 'CONNECT needs a guest token');
+    if (CONNECTED_ONLY.has(intent) && principal.kind !== 'connected') {
+      return fail(res, 403, 'This intent needs a connected token', 'AccessDenied');
+    }
+    const at = now();
+    const trx: EmulatedTransaction = {
+      transactionId: state.newTransactionId(),
+      intent,
+      status: 'INITIALIZED',
+      createdAt: at,
+      expireAt: at + TRANSACTION_TTL_MS,
+      updatedAt: at,
+      createdBy: principal.kind === 'connected' ? principal.smallcaseAuthId : null,
+      smallcaseAuthId: null,
+      broker: null,
+      error: null,
+      orderConfig: body.orderConfig ?? body.assetConfig ?? null,
+      notes: typeof body.notes === 'string' ? body.notes : null,
+    };
+    state.transactions.set(trx.transactionId, trx);
+    return ok(res, { transactionId: trx.transactionId, expireAt: new Date(trx.expireAt).toISOString() });
+  });
+
+  router.get('/v1/:gatewayName/engine/transactiondetails', (req, res) => {
+    const principal = principalOf(res.locals);
+    const id = typeof req.query.transactionId === 'string' ? req.query.transactionId : '';
+    const trx = state.transactions.get(id);
+    if (!trx) return fail(res, 400, 'TransactionIdNotFound');
+    if (principal.kind === 'connected') {
+      const owner = trx.smallcaseAuthId ?? trx.createdBy;
+      if (owner !== principal.smallcaseAuthId) return fail(res, 403, 'UserMismatch', 'AccessDenied');
+    }
+    return ok(res, transactionView(trx, now()));
+  });
+
+  const connectedOnly = (res: Response): string | undefined => {
+    const principal = principalOf(res.locals);
+    if (principal.kind === 'connected') return principal.smallcaseAuthId;
+    fail(res, 403, 'This API needs a connected token', 'AccessDenied');
+    return undefined;
+  };
+
+  router.get('/v1/:gatewayName/engine/user/holdings', (_req, res) => {
+    const id = connectedOnly(res);
+    if (id) ok(res, holdingsFor(id, state.accounts.get(id) ?? 'kite', now()));
+  });
+  router.get('/v1/:gatewayName/engine/user/investments', (_req, res) => {
+    const id = connectedOnly(res);
+    if (id) ok(res, investmentsFor(id));
+  });
+  router.get('/v1/:gatewayName/engine/smallcases', (req, res) => {
+    ok(res, { smallcases: smallcaseList(countOf(req.query.count, 10)) });
+  });
+  router.get('/v1/:gatewayName/engine/smallcase', (req, res) => {
+    const profile = typeof req.query.scid === 'string' ? smallcaseProfile(req.query.scid) : undefined;
+    if (!profile) return fail(res, 400, 'Invalid scid');
+    return ok(res, profile);
+  });
+  router.get('/v1/:gatewayName/engine/market/news', (req, res) => {
+    ok(res, { news: newsFor(now(), countOf(req.query.count, 10)) });
+  });
+  return router;
+}
+
+function countOf(raw: unknown, fallback: number): number {
+  return typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : fallback;
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { startGatewayEmulator } from './gateway-emulator.js';
+
+/** `npm run emulator`: the Gateway emulator alone on EMULATOR_PORT (default 9090). */
+async function run(): Promise<void> {
+  const env = process.env;
+  const portText = env.EMULATOR_PORT || '9090';
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
+    process.stderr.write('config error: EMULATOR_PORT: must be a port number\n');
+    process.exit(1);
+  }
+  const generated: string[] = [];
+  const secret = (name: string) => {
+    const value = env[name];
+    if (value && value.trim() !== '') return value;
+    generated.push(name);
+    return randomBytes(32).toString('base64url');
+  };
+  const gatewayName = env.GATEWAY_NAME || 'gatewaydemo';
+  const emulator = await startGatewayEmulator({
+    gatewayName,
+    gatewaySecret: secret('GATEWAY_SECRET'),
+    apiSecret: secret('GATEWAY_API_SECRET'),
+    port: Number(portText),
+    host: env.EMULATOR_HOST || '127.0.0.1',
+  });
+  const note = generated.length > 0 ? ` (random per start: ${generated.join(', ')})` : '';
+  process.stdout.write(
+    `Gateway emulator for gateway "${gatewayName}" listening on ${emulator.url}; control endpoints under ${emulator.url}/__emulator/${note}\n`,
+  );
+  const stop = () => void emulator.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+run().catch((error: unknown) => {
+  process.stderr.write(`fatal: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

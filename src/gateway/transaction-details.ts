@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { GatewayError } from './gateway-errors.js';
+
+/**
+ * What the service needs from the transaction-details API. GATEWAY.md 3.3 says the full schema
+ * is not known (fields directly in `data`, or under `data.transactionDetails`; third-party code
+ * reads `status`, `smallcaseAuthId`, `broker`, `error.message`), so all parsing of it lives here.
+ */
+export interface TransactionDetails {
+  readonly transactionId: string;
+  readonly intent: string | null;
+  readonly status: string;
+  readonly smallcaseAuthId: string | null;
+  readonly broker: string | null;
+  readonly expireAt: string | null;
+  readonly expired: boolean | null;
+  readonly error: { readonly code: string | null; readonly message: string | null } | null;
+}
+
+const text = z.string().min(1).max(256);
+const details = z.object({
+  transactionId: text.optional(),
+  intent: text.optional(),
+  status: z.string().regex(/^[A-Z_]{1,40}$/),
+  smallcaseAuthId: text.nullish(),
+  authId: text.nullish(),
+  broker: text.nullish(),
+  expireAt: text.nullish(),
+  expired: z.boolean().nullish(),
+  error: z
+    .object({ code: z.union([z.string(), z.number()]).nullish(), message: z.string().nullish() })
+    .nullish(),
+  success: z.object({ smallcaseAuthId: text.nullish(), broker: text.nullish() }).nullish(),
+});
+
+/** Reads transaction details from the upstream `data`; an unreadable shape is a 502. */
+export function parseTransactionDetails(data: unknown, transactionId: string): TransactionDetails {
+  const inner =
+    typeof data === 'object' && data !== null && 'transactionDetails' in data
+      ? (data as { transactionDetails: unknown }).transactionDetails
+      : data;
+  const parsed = details.safeParse(inner);
+  if (!parsed.success) throw new GatewayError('The Gateway sent transaction details we cannot read.');
+  const d = parsed.data;
+  if (d.transactionId !== undefined && d.transactionId !== transactionId) {
+    throw new GatewayError('The Gateway sent details of a different transaction.');
+  }
+  return {
+    transactionId,
+    intent: d.intent ?? null,
+    status: d.status,
+    smallcaseAuthId: d.smallcaseAuthId ?? d.authId ?? d.success?.smallcaseAuthId ?? null,
+    broker: d.broker ?? d.success?.broker ?? null,
+    expireAt: d.expireAt ?? null,
+    expired: d.expired ?? null,
+    error: d.error
+      ? {
+          code:
+            d.error.code === undefined || d.error.code === null ? null : String(d.error.code).slice(0, 64),
+          message: d.error.message?.slice(0, 256) ?? null,
+        }
+      : null,
+  };
+}

@@ -1,0 +1,30 @@
+import { startGatewayEmulator } from '../../src/emulator/gateway-emulator.js';
+import { createGatewayClient, type GatewayClientOptions } from '../../src/gateway/gateway-client.js';
+import { createTokenMinter } from '../../src/tokens/token-minter.js';
+import { CANARY } from './canaries.js';
+
+export const EMULATED_GATEWAY = 'gatewaytest';
+
+/** Starts the emulator on loopback with the canary secrets (as the test app is configured). */
+export function startTestEmulator(options: { now?: () => number } = {}) {
+  return startGatewayEmulator({
+    gatewayName: EMULATED_GATEWAY,
+    gatewaySecret: CANARY.gatewaySecret,
+    apiSecret: CANARY.gatewayApiSecret,
+    ...options,
+  });
+}
+
+/** A Gateway client with the canary apiSecret pointed at `baseUrl`. */
+export function testGatewayClient(baseUrl: string, overrides: Partial<GatewayClientOptions> = {}) {
+  return createGatewayClient({
+    baseUrl,
+    gatewayName: EMULATED_GATEWAY,
+    apiSecret: CANARY.gatewayApiSecret,
+    timeoutMs: 2000,
+    ...overrides,
+  });
+}
+
+/** Mints tokens the emulator accepts. */
+export const testMinter = createTokenMinter({ gatewaySecret: CANARY.gatewaySecret, ttlSeconds: 3600 });
