@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { KNOWN_ENV_VARIABLES, SECRET_VARIABLES } from '../../src/config/known-variables.js';
+import { ConfigError, loadConfig } from '../../src/config/load-config.js';
+import { testEnv } from '../support/test-app.js';
+
+const CONFIG_DIR = new URL('../../src/config/', import.meta.url);
+const LOAD_CONFIG = readFileSync(new URL('load-config.ts', CONFIG_DIR), 'utf8');
+const CONFIG_SOURCES = readdirSync(CONFIG_DIR)
+  .filter((name) => name.endsWith('.ts') && name !== 'known-variables.ts')
+  .map((name) => readFileSync(new URL(name, CONFIG_DIR), 'utf8'))
+  .join('\n');
+
+/** Names load-config.ts reads: `env.NAME`, `env['NAME']`, or the first argument of a `(ctx, 'NAME')` helper. */
+function variablesReadByLoadConfig(): Set<string> {
+  const patterns = [
+    /\benv\.([A-Z][A-Z0-9_]*)\b/g,
+    /\benv\[['"`]([A-Z][A-Z0-9_]*)['"`]\]/g,
+    /\(ctx(?:\.env)?,\s*['"`]([A-Z][A-Z0-9_]*)['"`]/g,
+  ];
+  return new Set(
+    patterns.flatMap((pattern) => [...LOAD_CONFIG.matchAll(pattern)].map((match) => match[1] ?? '')),
+  );
+}
+
+function problemsFor(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(testEnv(env), () => 'value-read-from-a-file');
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+}
+
+describe('the list of known environment variables', () => {
+  it('names only variables that the configuration source mentions', () => {
+    for (const name of KNOWN_ENV_VARIABLES.filter((entry) => !entry.endsWith('_FILE'))) {
+      assert.match(CONFIG_SOURCES, new RegExp(`\\b${name}\\b`), `${name} is not read by src/config`);
+    }
+  });
+
+  it('includes every variable that load-config.ts reads', () => {
+    const read = variablesReadByLoadConfig();
+    assert.ok(read.size >= 20, `found only ${read.size} variables in load-config.ts; is the pattern stale?`);
+    for (const name of read) {
+      assert.ok(KNOWN_ENV_VARIABLES.includes(name), `add ${name} to src/config/known-variables.ts`);
+    }
+  });
+
+  it('lists a *_FILE form that the configuration really honours for every secret', () => {
+    for (const name of SECRET_VARIABLES) {
+      assert.ok(KNOWN_ENV_VARIABLES.includes(`${name}_FILE`), `${name}_FILE missing`);
+      const both = { [name]: 'direct-value', [`${name}_FILE`]: '/run/secrets/value' };
+      const headerMode = { PARTNER_AUTH: 'header', PARTNER_USER_HEADER: 'x-partner-user' };
+      const problems = [...problemsFor(both), ...problemsFor({ ...both, ...headerMode })];
+      assert.ok(
+        problems.some((problem) => problem.includes(`${name}_FILE`)),
+        `setting both ${name} and ${name}_FILE is not refused, so ${name}_FILE is not read`,
+      );
+    }
+  });
+});

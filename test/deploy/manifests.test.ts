@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import request from 'supertest';
+import { KNOWN_ENV_VARIABLES } from '../../src/config/known-variables.js';
+import { buildTestApp } from '../support/test-app.js';
+import {
+  findObject,
+  kubernetesFiles,
+  kubernetesObjects,
+  type Manifest,
+  parseYamlFile,
+  readRepoFile,
+} from './deploy-files.js';
+
+const objects = kubernetesObjects();
+const deployment = findObject(objects, 'Deployment');
+const configMap = findObject(objects, 'ConfigMap');
+const secret = findObject(objects, 'Secret');
+const podSpec: Manifest = deployment.spec.template.spec;
+const podLabels: Record<string, string> = deployment.spec.template.metadata.labels;
+const container: Manifest = podSpec.containers[0];
+const httpPort: Manifest = container.ports.find((port: Manifest) => port.name === 'http');
+
+/** The entry point's shutdown grace, read from its source so the manifest cannot drift from it. */
+function appShutdownGraceSeconds(): number {
+  const match = /SHUTDOWN_GRACE_MS\s*=\s*([\d_]+)/.exec(readRepoFile('src/main.ts'));
+  assert.ok(match?.[1], 'SHUTDOWN_GRACE_MS not found in src/main.ts');
+  return Number(match[1].replaceAll('_', '')) / 1000;
+}
+
+function probes(): [string, Manifest][] {
+  return ['startupProbe', 'livenessProbe', 'readinessProbe'].map((name) => [name, container[name]]);
+}
+
+function envValue(name: string): string | undefined {
+  const entry = (container.env ?? []).find((item: Manifest) => item.name === name);
+  return entry?.value ?? configMap.data[name];
+}
+
+function selects(selector: Record<string, string>): boolean {
+  return Object.entries(selector).every(([key, value]) => podLabels[key] === value);
+}
+
+describe('Kubernetes manifests', () => {
+  const testApp = buildTestApp();
+  after(() => testApp.close());
+
+  it('parse as YAML with a kind and a name, and the kustomization lists every file', () => {
+    for (const object of objects) assert.ok(object.apiVersion && object.kind && object.metadata?.name);
+    const [kustomization] = parseYamlFile(
+      kubernetesFiles().find((f) => f.endsWith('kustomization.yaml')) ?? '',
+    );
+    const listed = [...(kustomization?.resources ?? [])].sort();
+    const files = kubernetesFiles()
+      .map((file) => file.split('/').at(-1))
+      .filter((name) => name !== 'kustomization.yaml');
+    assert.deepEqual(listed, files);
+  });
+
+  it('probe paths answer 200 on the real app: liveness /healthz, readiness /readyz', async () => {
+    assert.equal(container.livenessProbe.httpGet.path, '/healthz');
+    assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+    for (const [name, probe] of probes()) {
+      const response = await request(testApp.app).get(probe.httpGet.path);
+      assert.equal(response.status, 200, `${name} ${probe.httpGet.path} answered ${response.status}`);
+    }
+  });
+
+  it('probes, the Service and PORT all use the container port the app listens on', () => {
+    assert.equal(httpPort.containerPort, Number(configMap.data.PORT ?? testApp.config.port));
+    for (const [name, probe] of probes()) {
+      assert.ok([httpPort.name, httpPort.containerPort].includes(probe.httpGet.port), `${name} port`);
+    }
+    const service = findObject(objects, 'Service');
+    assert.ok(selects(service.spec.selector), 'Service selects the pods');
+    assert.ok(
+      service.spec.ports.some((p: Manifest) =>
+        [httpPort.name, httpPort.containerPort].includes(p.targetPort),
+      ),
+    );
+  });
+
+  it('uses only environment variable names that the configuration knows', () => {
+    const names = [
+      ...(container.env ?? []).map((entry: Manifest) => entry.name),
+      ...Object.keys(configMap.data),
+    ];
+    assert.ok(names.length > 5);
+    for (const name of names) assert.ok(KNOWN_ENV_VARIABLES.includes(name), `unknown variable ${name}`);
+    assert.equal(configMap.data.NODE_ENV, 'production');
+    assert.ok(
+      container.envFrom.some((source: Manifest) => source.configMapRef?.name === configMap.metadata.name),
+    );
+  });
+
+  it('reads secrets from the Secret, as files named by *_FILE or through secretKeyRef, never from the ConfigMap', () => {
+    const secretKeys = Object.keys({ ...secret.data, ...secret.stringData });
+    const mount = container.volumeMounts.find((m: Manifest) => m.name === 'secrets');
+    const volume = podSpec.volumes.find((v: Manifest) => v.name === mount?.name);
+    assert.equal(volume?.secret?.secretName, secret.metadata.name);
+    for (const entry of container.env ?? []) {
+      if (entry.valueFrom) {
+        assert.equal(entry.valueFrom.secretKeyRef?.name, secret.metadata.name);
+        assert.ok(secretKeys.includes(entry.valueFrom.secretKeyRef.key));
+      } else if (entry.name.endsWith('_FILE')) {
+        assert.equal(entry.value, `${mount.mountPath}/${entry.name.replace(/_FILE$/, '')}`);
+        assert.ok(secretKeys.includes(entry.name.replace(/_FILE$/, '')), `${entry.name}: key not in Secret`);
+      }
+    }
+    for (const key of secretKeys)
+      assert.equal(configMap.data[key], undefined, `${key} also in the ConfigMap`);
+  });
+
+  it('the Secret template holds placeholders only', () => {
+    for (const [key, value] of Object.entries(secret.stringData ?? {})) {
+      assert.match(String(value), /REPLACE/, `${key} looks like a real value`);
+    }
+    assert.equal(secret.data, undefined, 'no base64 data in the template');
+  });
+
+  it('several replicas run on PostgreSQL and Redis, never on the single-instance SQLite default', () => {
+    const hpa = findObject(objects, 'HorizontalPodAutoscaler');
+    assert.ok(deployment.spec.replicas > 1 && hpa.spec.minReplicas > 1);
+    assert.equal(hpa.spec.scaleTargetRef.name, deployment.metadata.name);
+    assert.ok(hpa.spec.maxReplicas >= hpa.spec.minReplicas);
+    const stores = { ...secret.stringData, ...configMap.data };
+    assert.ok(envValue('DATABASE_URL_FILE') || configMap.data.DATABASE_URL);
+    assert.match(stores.DATABASE_URL, /^postgres(ql)?:\/\//);
+    assert.ok(envValue('REDIS_URL_FILE') || configMap.data.REDIS_URL);
+    assert.match(stores.REDIS_URL, /^rediss?:\/\//);
+    const pdb = findObject(objects, 'PodDisruptionBudget');
+    assert.ok(selects(pdb.spec.selector.matchLabels), 'PodDisruptionBudget selects the pods');
+  });
+
+  it('runs as a non-root user with a read-only root filesystem, no capabilities and a writable /tmp', () => {
+    const pod = podSpec.securityContext;
+    const own = container.securityContext;
+    assert.equal(pod.runAsNonRoot, true);
+    assert.ok(pod.runAsUser > 0 && own.runAsUser !== 0);
+    assert.equal(own.readOnlyRootFilesystem, true);
+    assert.equal(own.allowPrivilegeEscalation, false);
+    assert.deepEqual(own.capabilities.drop, ['ALL']);
+    const tmp = container.volumeMounts.find((m: Manifest) => m.mountPath === '/tmp');
+    assert.ok(podSpec.volumes.find((v: Manifest) => v.name === tmp?.name)?.emptyDir, '/tmp is an emptyDir');
+  });
+
+  it('gives shutdown time: grace period above the preStop delay plus the app shutdown grace', () => {
+    const command: string[] = container.lifecycle.preStop.exec.command;
+    assert.equal(command[0], 'sleep');
+    const preStopSeconds = Number(command[1]);
+    assert.ok(preStopSeconds > 0);
+    assert.ok(podSpec.terminationGracePeriodSeconds > preStopSeconds + appShutdownGraceSeconds());
+    for (const kind of ['requests', 'limits']) {
+      assert.ok(container.resources[kind].cpu && container.resources[kind].memory, `resources.${kind}`);
+    }
+  });
+});
