@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import request from 'supertest';
+import { CANARY } from '../support/canaries.js';
+import { rememberToken } from '../support/log-capture.js';
+import { bearer, buildTestApp } from '../support/test-app.js';
+
+describe('header mode: identity from the partner auth proxy', () => {
+  const testApp = buildTestApp({
+    env: {
+      PARTNER_AUTH: 'header',
+      PARTNER_USER_HEADER: 'X-Partner-User',
+      PARTNER_PROXY_SECRET: CANARY.proxySecret,
+      RATE_LIMIT_PER_MINUTE: '1000',
+    },
+  });
+  after(() => testApp.close());
+
+  const post = (headers: Record<string, string>) => request(testApp.app).post('/auth-token').set(headers);
+
+  it('honours the identity header sent with the right proxy secret', async () => {
+    await testApp.store.links.link({
+      partnerUserId: 'proxied-user',
+      smallcaseAuthId: 'sc-proxied',
+      broker: null,
+      at: new Date(),
+    });
+    const response = await post({
+      'x-partner-user': 'proxied-user',
+      'x-partner-proxy-secret': CANARY.proxySecret,
+    });
+    assert.equal(response.status, 200);
+    rememberToken(response.body.smallcaseAuthToken);
+    assert.equal(response.body.userType, 'connected');
+  });
+
+  it('refuses the identity header without, or with a wrong, proxy secret', async () => {
+    const wrongSecrets = [
+      undefined,
+      '',
+      'wrong',
+      CANARY.proxySecret.slice(0, -1),
+      `${CANARY.proxySecret}x`,
+      CANARY.proxySecret.toUpperCase(),
+    ];
+    for (const secret of wrongSecrets) {
+      const headers: Record<string, string> = { 'x-partner-user': 'proxied-user' };
+      if (secret !== undefined) headers['x-partner-proxy-secret'] = secret;
+      const response = await post(headers);
+      assert.equal(response.status, 401, `secret ${JSON.stringify(secret?.slice(0, 4))}`);
+      assert.equal(response.body.code, 'unauthenticated');
+    }
+  });
+
+  it('refuses the right proxy secret without a usable identity header', async () => {
+    await post({ 'x-partner-proxy-secret': CANARY.proxySecret }).expect(401);
+    await post({ 'x-partner-proxy-secret': CANARY.proxySecret, 'x-partner-user': '' }).expect(401);
+    await post({ 'x-partner-proxy-secret': CANARY.proxySecret, 'x-partner-user': 'u'.repeat(300) }).expect(
+      401,
+    );
+  });
+
+  it('does not accept a partner JWT instead of the proxy headers', async () => {
+    const session = testApp.session('proxied-user');
+    rememberToken(session);
+    await post(bearer(session)).expect(401);
+  });
+
+  it('compares the proxy secret in constant time', () => {
+    const source = readFileSync(
+      new URL('../../src/partner-auth/header-authenticator.ts', import.meta.url),
+      'utf8',
+    );
+    assert.match(source, /timingSafeEqual\(/);
+    assert.doesNotMatch(source, /[!=]==?\s*(options\.)?proxySecret|proxySecret\s*[!=]==?/);
+  });
+});
