@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { GATEWAY_PATH_DEFAULTS } from '../gateway/gateway-paths.js';
 import type { Config, LoadedConfig, NodeEnv, PartnerAuthConfig, PartnerKeySource } from './config-types.js';
 import { algorithmsForPublicKey } from './partner-key-algorithms.js';
 import { type FileReader, readSecret, readSecretFile } from './secret-source.js';
@@ -76,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSe
     gatewayApiSecret: gatewayApiSecret ?? '',
     gatewayApiUrl: parseGatewayApiUrl(ctx),
     gatewayTimeoutMs: integer(ctx, 'GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
+    gatewayHoldingsPath: parseHoldingsPath(ctx),
+    gatewayEnginePaths: parseEnginePaths(ctx),
     authTokenTtlSeconds: integer(ctx, 'AUTH_TOKEN_TTL_SECONDS', 3600, 60, 86_400),
     databaseUrl: parseDatabaseUrl(ctx),
     redisUrl: parseRedisUrl(ctx),
@@ -162,6 +165,36 @@ function parseGatewayApiUrl(ctx: Context): string | undefined {
     ctx.problems.push('GATEWAY_API_URL: must be an origin only (no path, query or fragment)');
   }
   return url.origin;
+}
+
+function parseHoldingsPath(ctx: Context): string {
+  const raw = ctx.env.GATEWAY_HOLDINGS_PATH;
+  if (raw === undefined || raw === '') return GATEWAY_PATH_DEFAULTS.holdings;
+  if (!/^(\/[A-Za-z0-9_{}-]+)+(\?[A-Za-z0-9_.=&-]*)?$/.test(raw)) {
+    ctx.problems.push(
+      'GATEWAY_HOLDINGS_PATH: must be a path like /v1/{gatewayName}/engine/user/holdings?version=v2',
+    );
+  }
+  return raw;
+}
+
+function parseEnginePaths(ctx: Context): readonly string[] {
+  const raw = ctx.env.GATEWAY_ENGINE_PATHS;
+  if (raw === undefined) return GATEWAY_PATH_DEFAULTS.engineReadPaths;
+  const paths = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const path of paths) {
+    if (!/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(path)) {
+      ctx.problems.push(
+        `GATEWAY_ENGINE_PATHS: ${JSON.stringify(path.slice(0, 80))} is not a path like user/holdings`,
+      );
+    } else if (path.toLowerCase() === 'transactiondetails') {
+      ctx.problems.push('GATEWAY_ENGINE_PATHS: transactiondetails is served by /transactions/:id only');
+    }
+  }
+  return Object.freeze([...new Set(paths)]);
 }
 
 function parseDatabaseUrl(ctx: Context): string {
