@@ -4,19 +4,27 @@ import type { Config } from './config/config-types.js';
 import { createCorsPolicy } from './http/middleware/cors-policy.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
 import { createHttpLogger } from './http/middleware/http-logger.js';
+import { createHttpMetrics } from './http/middleware/http-metrics.js';
 import { jsonBody } from './http/middleware/json-body.js';
 import { requirePartnerSession, resolvePartnerSession } from './http/middleware/partner-session.js';
 import { createRateLimit, type RateLimitStore } from './http/middleware/rate-limit.js';
+import { mountedRoutes } from './http/openapi/api-routes.js';
+import { buildOpenApiDocument } from './http/openapi/openapi-document.js';
+import { createRouteTemplateResolver } from './http/route-templates.js';
 import { createAuthTokenRouter } from './http/routes/auth-token.routes.js';
 import { createDevSessionRouter } from './http/routes/dev-session.routes.js';
 import { createHealthRouter, type Readiness } from './http/routes/health.routes.js';
+import { createMetricsRouter } from './http/routes/metrics.routes.js';
+import { createOpenApiRouter } from './http/routes/openapi.routes.js';
 import type { Logger } from './observability/logger.js';
+import { noopMetrics, type ServiceMetrics } from './observability/metrics.js';
 import type { PartnerAuthenticator } from './partner-auth/partner-authenticator.js';
 import type { Store } from './store/store.js';
 import { createAuthTokenIssuer } from './tokens/auth-token-issuer.js';
 import type { TokenMinter } from './tokens/token-minter.js';
 
 export const CLIENT_BODY_LIMIT = '100kb';
+const API_VERSION = '0.1.0';
 
 export interface AppDeps {
   readonly config: Config;
@@ -28,6 +36,8 @@ export interface AppDeps {
   readonly readiness?: Readiness;
   /** Shared counter store for rate limits (Redis with several instances); in-memory when absent. */
   readonly rateLimitStore?: RateLimitStore;
+  /** Prometheus metrics in production; no-op when absent. */
+  readonly metrics?: ServiceMetrics;
 }
 
 /** Builds the HTTP application from its dependencies; no side effects beyond the returned app. */
@@ -37,7 +47,15 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxy === false ? false : config.trustProxy);
   app.set('etag', false);
   app.disable('x-powered-by');
+  const metrics = deps.metrics ?? noopMetrics;
+  const devLogin =
+    config.devLogin && config.partnerAuth.mode === 'jwt' && config.partnerAuth.key.kind === 'secret';
+  const routes = mountedRoutes({ devLogin });
 
+  if (metrics.httpRequest) {
+    const resolveRoute = createRouteTemplateResolver(routes.map((route) => route.path));
+    app.use(createHttpMetrics(metrics.httpRequest.bind(metrics), resolveRoute));
+  }
   app.use(createHttpLogger(deps.logger));
   app.use(helmet());
   app.use(createCorsPolicy(config.corsOrigins));
@@ -47,8 +65,14 @@ export function createApp(deps: AppDeps): Express {
       readiness: deps.readiness ?? { isAcceptingTraffic: () => true },
     }),
   );
+  app.use(createMetricsRouter(metrics));
+  app.use(
+    createOpenApiRouter(() =>
+      buildOpenApiDocument({ routes, partnerAuth: config.partnerAuth, version: API_VERSION }),
+    ),
+  );
 
-  if (config.devLogin && config.partnerAuth.mode === 'jwt' && config.partnerAuth.key.kind === 'secret') {
+  if (devLogin && config.partnerAuth.mode === 'jwt' && config.partnerAuth.key.kind === 'secret') {
     app.use('/dev/session', ...jsonBody(CLIENT_BODY_LIMIT));
     app.use(
       createDevSessionRouter({
@@ -69,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
     links: deps.store.links,
     minter: deps.tokenMinter,
     gatewayName: config.gatewayName,
+    metrics,
   });
   app.use('/auth-token', ...limitedSession);
   app.use(createAuthTokenRouter(issuer));

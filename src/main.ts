@@ -2,6 +2,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { closeGracefully, createHttpServer, listen } from './lifecycle/http-server.js';
 import { createLogger } from './observability/logger.js';
+import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { createPartnerAuthenticator } from './partner-auth/create-partner-authenticator.js';
 import { openStore } from './store/open-store.js';
 import { withStoreDeadline } from './store/store-deadline.js';
@@ -34,7 +35,10 @@ async function main(): Promise<void> {
   }
 
   let acceptingTraffic = false;
-  const store = withStoreDeadline(await openStore(config.databaseUrl), STORE_DEADLINE_MS);
+  const metrics = createPrometheusMetrics();
+  const store = withStoreDeadline(await openStore(config.databaseUrl), STORE_DEADLINE_MS, () =>
+    metrics.storeError(),
+  );
   const app = createApp({
     config,
     logger,
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
       ttlSeconds: config.authTokenTtlSeconds,
     }),
     readiness: { isAcceptingTraffic: () => acceptingTraffic },
+    metrics,
   });
   const server = createHttpServer(app);
   await listen(server, config.port, config.host);

@@ -20,6 +20,9 @@ const STATUS_AND_TITLE: Record<ErrorCode, [number, string]> = {
   internal: [500, 'Internal error'],
 };
 
+/** Every problem code, in the contract's order (for the OpenAPI document). */
+export const PROBLEM_CODES = Object.keys(STATUS_AND_TITLE) as ErrorCode[];
+
 export function statusOf(code: ErrorCode): number {
   return STATUS_AND_TITLE[code][0];
 }

@@ -20,9 +20,11 @@ export interface ServiceMetrics {
   circuitState(state: CircuitState): void;
   webhook(outcome: WebhookOutcome): void;
   storeError(): void;
+  // The HTTP side is optional so that fakes observing only the calls above stay small; the app
+  // skips its request middleware without `httpRequest` and serves an empty `/metrics`.
   /** One finished HTTP request; `route` is a route template or `unmatched`, never a raw path. */
-  httpRequest(method: string, route: string, status: number, seconds: number): void;
-  exposition(): Promise<MetricsExposition>;
+  httpRequest?(method: string, route: string, status: number, seconds: number): void;
+  exposition?(): Promise<MetricsExposition>;
 }
 
 export const noopMetrics: ServiceMetrics = {
@@ -31,6 +33,4 @@ export const noopMetrics: ServiceMetrics = {
   circuitState: () => {},
   webhook: () => {},
   storeError: () => {},
-  httpRequest: () => {},
-  exposition: async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '' }),
 };

@@ -1,3 +1,4 @@
+import { noopMetrics, type ServiceMetrics } from '../observability/metrics.js';
 import type { LinkRepository } from '../store/store.js';
 import type { MintedToken, TokenMinter } from './token-minter.js';
 
@@ -18,13 +19,19 @@ export function createAuthTokenIssuer(deps: {
   links: LinkRepository;
   minter: TokenMinter;
   gatewayName: string;
+  metrics?: ServiceMetrics;
 }): AuthTokenIssuer {
-  const grant = (minted: MintedToken): AuthTokenGrant => ({
-    smallcaseAuthToken: minted.smallcaseAuthToken,
-    userType: minted.userType,
-    expiresAt: new Date(minted.exp * 1000).toISOString(),
-    gatewayName: deps.gatewayName,
-  });
+  const metrics = deps.metrics ?? noopMetrics;
+  // Every token handed to a client goes through here (also `/link`), so it is counted here.
+  const grant = (minted: MintedToken): AuthTokenGrant => {
+    metrics.tokenMinted(minted.userType);
+    return {
+      smallcaseAuthToken: minted.smallcaseAuthToken,
+      userType: minted.userType,
+      expiresAt: new Date(minted.exp * 1000).toISOString(),
+      gatewayName: deps.gatewayName,
+    };
+  };
   return {
     async issueFor(partnerUserId) {
       const link = await deps.links.findByUser(partnerUserId);

@@ -2,10 +2,35 @@ import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { AuthTokenIssuer } from '../../tokens/auth-token-issuer.js';
 import { partnerUserId } from '../middleware/partner-session.js';
+import { JSON_BODY_ERRORS, LIMITED_SESSION_ERRORS, type RouteSpec } from '../openapi/route-spec.js';
 import { parseInput } from '../validation.js';
 
 // Unknown fields are dropped: the user is whoever the verified session says, never the body.
 const authTokenBody = z.object({}).optional();
+
+/** What `/auth-token` (and `/link`) answer with. */
+export const authTokenGrantSchema = z.object({
+  smallcaseAuthToken: z.string().meta({ description: 'HS256 JWT for the smallcase Gateway SDK' }),
+  userType: z.enum(['guest', 'connected']),
+  expiresAt: z.string().meta({ format: 'date-time', description: "The token's `exp`, ISO 8601 UTC" }),
+  gatewayName: z.string(),
+});
+
+const authTokenRoute = {
+  path: '/auth-token',
+  summary: 'Mint a smallcaseAuthToken for the partner user',
+  description:
+    'Guest token for an unlinked user, connected token for a linked one. `Cache-Control: no-store`.',
+  tag: 'tokens',
+  auth: 'partnerSession',
+  responses: { 200: { description: 'A fresh token', body: authTokenGrantSchema } },
+  errors: [...LIMITED_SESSION_ERRORS, ...JSON_BODY_ERRORS, 'store_unavailable'],
+} as const satisfies Omit<RouteSpec, 'method' | 'operationId'>;
+
+export const authTokenRoutes: readonly RouteSpec[] = [
+  { ...authTokenRoute, method: 'post', operationId: 'createAuthToken', body: authTokenBody },
+  { ...authTokenRoute, method: 'get', operationId: 'getAuthToken' },
+];
 
 export function createAuthTokenRouter(issuer: AuthTokenIssuer): Router {
   const router = Router();

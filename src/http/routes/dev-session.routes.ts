@@ -3,11 +3,37 @@ import { Router } from 'express';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { isAcceptableUserId } from '../../partner-auth/partner-authenticator.js';
+import type { RouteSpec } from '../openapi/route-spec.js';
+import { JSON_BODY_ERRORS } from '../openapi/route-spec.js';
 import { parseInput } from '../validation.js';
 
 const devSessionBody = z.object({
-  userId: z.string().refine(isAcceptableUserId, 'must be 1-256 printable characters'),
+  userId: z
+    .string()
+    .refine(isAcceptableUserId, 'must be 1-256 printable characters')
+    .meta({ description: 'Partner user id, 1-256 printable characters' }),
 });
+
+export const devSessionRoutes: readonly RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/dev/session',
+    operationId: 'createDevSession',
+    summary: 'Sign a partner session JWT (development only)',
+    description: 'Mounted only when `DEV_LOGIN` is on (never in production); the JWT expires in one hour.',
+    tag: 'development',
+    auth: 'none',
+    devOnly: true,
+    body: devSessionBody,
+    responses: {
+      200: {
+        description: 'A partner session for `userId`',
+        body: z.object({ sessionToken: z.string(), userId: z.string() }),
+      },
+    },
+    errors: JSON_BODY_ERRORS,
+  },
+];
 
 /**
  * Development-only login: signs a partner session JWT the way a partner's own auth would, so

@@ -1,10 +1,40 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Store } from '../../store/store.js';
+import type { RouteSpec } from '../openapi/route-spec.js';
 
 export interface Readiness {
   /** False while starting up or shutting down. */
   isAcceptingTraffic(): boolean;
 }
+
+const unavailable = z.object({ status: z.literal('unavailable'), reason: z.string() });
+
+export const healthRoutes: readonly RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'getLiveness',
+    summary: 'Liveness; touches no dependency',
+    tag: 'operations',
+    auth: 'none',
+    responses: { 200: { description: 'The process is alive', body: z.object({ status: z.literal('ok') }) } },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'getReadiness',
+    summary: 'Readiness: store reachable and not shutting down',
+    tag: 'operations',
+    auth: 'none',
+    responses: {
+      200: { description: 'Ready for traffic', body: z.object({ status: z.literal('ready') }) },
+      503: { description: 'Starting, shutting down, or store unreachable', body: unavailable },
+    },
+    errors: [],
+  },
+];
 
 export function createHealthRouter(deps: { store: Store; readiness: Readiness }): Router {
   const router = Router();
