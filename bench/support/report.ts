@@ -1,0 +1,80 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { LoadResult } from './load.js';
+
+export type ScenarioStatus = 'ok' | 'skipped' | 'error';
+
+export interface ScenarioResult {
+  readonly id: string;
+  readonly title: string;
+  readonly status: ScenarioStatus;
+  readonly message?: string;
+  /** Id of the scenario this one is compared with. */
+  readonly baselineId?: string;
+  readonly max?: LoadResult;
+  /** The same target at half the measured maximum rate. */
+  readonly halfRate?: LoadResult & { readonly rate: number };
+  readonly peakRssMb?: number;
+  readonly readyMs?: number;
+  readonly ratioToBaseline?: number;
+  readonly p50DeltaMs?: number;
+}
+
+const fixed = (value: number | undefined, digits: number) =>
+  value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
+
+/** Fills in ratios once every scenario has run. */
+export function withRatios(results: readonly ScenarioResult[]): ScenarioResult[] {
+  const byId = new Map(results.map((result) => [result.id, result]));
+  return results.map((result) => {
+    const baseline = result.baselineId ? byId.get(result.baselineId) : undefined;
+    if (!result.max || !baseline?.max) return result;
+    return {
+      ...result,
+      ratioToBaseline: result.max.requestsPerSecond / baseline.max.requestsPerSecond,
+      p50DeltaMs: result.max.p50Ms - baseline.max.p50Ms,
+    };
+  });
+}
+
+/** A Markdown table, so that the output pastes into docs/performance.md as it is. */
+export function formatTable(results: readonly ScenarioResult[]): string {
+  const header = [
+    'scenario',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'p99 ms at half max',
+    'peak RSS MB',
+    'ready ms',
+    'ratio',
+  ];
+  const rows = results.map((result) =>
+    result.status !== 'ok'
+      ? [result.id, `${result.status}: ${result.message ?? ''}`, '', '', '', '', '', '']
+      : [
+          result.id,
+          fixed(result.max?.requestsPerSecond, 0),
+          fixed(result.max?.p50Ms, 2),
+          fixed(result.max?.p99Ms, 2),
+          result.halfRate ? `${fixed(result.halfRate.p99Ms, 2)} (at ${result.halfRate.rate}/s)` : '-',
+          fixed(result.peakRssMb, 0),
+          fixed(result.readyMs, 0),
+          result.ratioToBaseline === undefined
+            ? '-'
+            : `${fixed(result.ratioToBaseline, 2)} of ${result.baselineId}`,
+        ],
+  );
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  const separator = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
+  return [line(header), separator, ...rows.map(line)].join('\n');
+}
+
+export function writeJson(path: string, report: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+}
