@@ -15,7 +15,7 @@ import {
 } from './scenarios.js';
 import { createBenchContext } from './support/context.js';
 import { ROOT, SERVICE_ENTRY } from './support/launch.js';
-import { describeMachine, envInteger } from './support/machine.js';
+import { currentLoadAverage, describeMachine, envInteger } from './support/machine.js';
 import { linkInPostgres } from './support/prepare.js';
 import { formatTable, type ScenarioResult, withRatios, writeJson } from './support/report.js';
 import { runScenario, type Scenario } from './support/scenario.js';
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   ].filter((scenario) => !only || only.includes(scenario.id));
   const machine = describeMachine();
   process.stdout.write(
-    `bench: ${machine.cpuModel}, ${machine.nproc} cores, node ${machine.node}; server cores ${context.cores.server ?? 'any'}, load cores ${context.cores.load ?? 'any'}; ${context.settings.warmupSeconds} s warm-up + ${context.settings.durationSeconds} s per run, ${context.settings.connections} connections\n`,
+    `bench: ${machine.cpuModel}, ${machine.nproc} cores, node ${machine.node}, load average ${machine.loadAverage}; server cores ${context.cores.server ?? 'any'}, load cores ${context.cores.load ?? 'any'}; ${context.settings.warmupSeconds} s warm-up + ${context.settings.durationSeconds} s per run, ${context.settings.connections} connections\n`,
   );
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
@@ -72,10 +72,11 @@ async function main(): Promise<number> {
   await cleanupPostgres?.().catch(() => undefined);
 
   const final = withRatios(results);
-  process.stdout.write(`\n${formatTable(final)}\n`);
+  process.stdout.write(`\n${formatTable(final)}\n\nload average at the end: ${currentLoadAverage()}\n`);
   writeJson(RESULTS_FILE, {
     finishedAt: new Date().toISOString(),
     machine,
+    loadAverageAtEnd: currentLoadAverage(),
     cores: context.cores,
     settings: context.settings,
     scenarios: final,

@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 export interface MachineInfo {
   readonly cpuModel: string;
   readonly nproc: number;
   readonly node: string;
   readonly commit: string;
+  /** 1-minute load average when the run started: other work on the machine skews every number. */
+  readonly loadAverage: number;
 }
 
 function run(command: string, args: string[]): string {
@@ -29,6 +31,7 @@ export function describeMachine(): MachineInfo {
     nproc: Number(run('nproc', [])) || cpus().length,
     node: process.version,
     commit: run('git', ['rev-parse', '--short', 'HEAD']),
+    loadAverage: Number(loadavg()[0]?.toFixed(2)),
   };
 }
 
@@ -36,4 +39,9 @@ export function describeMachine(): MachineInfo {
 export function envInteger(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isSafeInteger(value) && value > 0 ? value : fallback;
+}
+
+/** The 1-minute load average now, for the report. */
+export function currentLoadAverage(): number {
+  return Number(loadavg()[0]?.toFixed(2));
 }
