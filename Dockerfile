@@ -43,7 +43,10 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
-RUN mkdir -p /app/data && chown 1000:1000 /app/data
+# Package managers are not needed at run time: keep them out of the running filesystem.
+RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+      /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* \
+    && mkdir -p /app/data && chown 1000:1000 /app/data
 # Numeric uid/gid of the image's "node" user, so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
 EXPOSE 8080

@@ -34,7 +34,8 @@ describe('Dockerfile', () => {
     assert.deepEqual(execForm(last(runtime, 'CMD')), ['node', 'dist/main.js']);
     const entrypoint = last(runtime, 'ENTRYPOINT');
     if (entrypoint !== undefined) assert.deepEqual(execForm(entrypoint), []);
-    assert.ok(!runtime.some((i) => i.keyword === 'RUN' && /\bnpm\b/.test(i.args)), 'no npm in the runtime');
+    const npmCommand = /(^|&&|\|\||;)\s*(npm|npx|yarn)\s/;
+    assert.ok(!runtime.some((i) => i.keyword === 'RUN' && npmCommand.test(i.args)), 'no npm in the runtime');
   });
 
   it('runs as a non-root user, in production mode, on port 8080', () => {
