@@ -1,10 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { createHttpRequestMetrics } from './http-request-metrics.js';
 import type { CircuitState, ServiceMetrics } from './metrics.js';
 
-const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const UPSTREAM_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30];
 const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 // Operation names come from the Gateway client's table; anything else is folded so that a
 // mistake upstream of us can never turn a label into an unbounded (or identifying) value.
 const OPERATION_NAME = /^[a-z][a-z0-9_.]{0,63}$/i;
@@ -21,19 +20,7 @@ export function createPrometheusMetrics(options: { prefix?: string } = {}): Prom
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  const httpRequests = new Counter({
-    name: `${prefix}http_requests_total`,
-    help: 'HTTP requests answered, by method, route template and status code.',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers,
-  });
-  const httpDuration = new Histogram({
-    name: `${prefix}http_request_duration_seconds`,
-    help: 'Time from request arrival to the last byte of the response, by method, route template and status class.',
-    labelNames: ['method', 'route', 'status_class'] as const,
-    buckets: HTTP_BUCKETS,
-    registers,
-  });
+  const httpRequest = createHttpRequestMetrics(prefix, registry);
   const tokensMinted = new Counter({
     name: `${prefix}tokens_minted_total`,
     help: 'smallcaseAuthTokens handed to clients, by user type.',
@@ -88,14 +75,7 @@ export function createPrometheusMetrics(options: { prefix?: string } = {}): Prom
     circuitState: setCircuit,
     webhook: (outcome) => webhooks.inc({ outcome }),
     storeError: () => storeErrors.inc(),
-    httpRequest(method, route, status, seconds) {
-      const knownMethod = KNOWN_METHODS.has(method) ? method : 'OTHER';
-      httpRequests.inc({ method: knownMethod, route, status: String(status) });
-      httpDuration.observe(
-        { method: knownMethod, route, status_class: `${Math.trunc(status / 100)}xx` },
-        seconds,
-      );
-    },
+    httpRequest,
     async exposition() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
