@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import request from 'supertest';
 import { KNOWN_ENV_VARIABLES } from '../../src/config/known-variables.js';
@@ -9,6 +11,7 @@ import {
   kubernetesObjects,
   type Manifest,
   parseYamlFile,
+  REPO_ROOT,
   readRepoFile,
 } from './deploy-files.js';
 
@@ -23,8 +26,10 @@ const httpPort: Manifest = container.ports.find((port: Manifest) => port.name ==
 
 /** The entry point's shutdown grace, read from its source so the manifest cannot drift from it. */
 function appShutdownGraceSeconds(): number {
-  const match = /SHUTDOWN_GRACE_MS\s*=\s*([\d_]+)/.exec(readRepoFile('src/main.ts'));
-  assert.ok(match?.[1], 'SHUTDOWN_GRACE_MS not found in src/main.ts');
+  const lifecycle = readdirSync(join(REPO_ROOT, 'src', 'lifecycle')).map((name) => `src/lifecycle/${name}`);
+  const sources = ['src/main.ts', ...lifecycle].map((path) => readRepoFile(path)).join('\n');
+  const match = /SHUTDOWN_GRACE_MS\s*=\s*([\d_]+)/.exec(sources);
+  assert.ok(match?.[1], 'SHUTDOWN_GRACE_MS not found in src/main.ts or src/lifecycle/');
   return Number(match[1].replaceAll('_', '')) / 1000;
 }
 
