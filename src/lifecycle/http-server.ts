@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
 
 /** Explicit timeouts: slow-loris headers, stuck bodies, and keep-alive longer than load balancers' idle. */
@@ -8,8 +8,25 @@ export const SERVER_TIMEOUTS = {
   keepAliveTimeoutMs: 65_000,
 } as const;
 
+interface DrainState {
+  draining: boolean;
+  readonly inFlight: Set<ServerResponse>;
+}
+
+const drainStates = new WeakMap<Server, DrainState>();
+
+/** An HTTP server with explicit timeouts that knows its in-flight responses, for a clean drain. */
 export function createHttpServer(app: Express): Server {
-  const server = createServer(app);
+  const state: DrainState = { draining: false, inFlight: new Set() };
+  const server = createServer();
+  // Registered before the app, so a response started while draining already carries `Connection: close`.
+  server.on('request', (_req, res: ServerResponse) => {
+    if (state.draining) res.setHeader('Connection', 'close');
+    state.inFlight.add(res);
+    res.once('close', () => state.inFlight.delete(res));
+  });
+  server.on('request', app);
+  drainStates.set(server, state);
   server.headersTimeout = SERVER_TIMEOUTS.headersTimeoutMs;
   server.requestTimeout = SERVER_TIMEOUTS.requestTimeoutMs;
   server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeoutMs;
@@ -26,8 +43,24 @@ export function listen(server: Server, port: number, host: string): Promise<void
   });
 }
 
-/** Stops accepting connections, closes idle keep-alive sockets, and resolves once in-flight requests finish. */
+/**
+ * Stops accepting connections, closes idle keep-alive sockets now and busy ones right after their
+ * response has been written (`Connection: close`, never a cut mid-response), and resolves once
+ * the last connection is gone.
+ */
 export function closeGracefully(server: Server): Promise<void> {
+  const state = drainStates.get(server);
+  if (state) {
+    state.draining = true;
+    for (const res of state.inFlight) {
+      if (!res.headersSent) {
+        res.setHeader('Connection', 'close');
+        continue;
+      }
+      const socket = res.socket;
+      res.once('finish', () => socket?.end());
+    }
+  }
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
