@@ -1,9 +1,12 @@
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
-import { closeGracefully, createHttpServer, listen } from './lifecycle/http-server.js';
+import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
+import { createHttpServer, listen } from './lifecycle/http-server.js';
 import { createLogger } from './observability/logger.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { createPartnerAuthenticator } from './partner-auth/create-partner-authenticator.js';
+import { createFailoverRateLimitStore } from './redis/failover-rate-limit-store.js';
+import { closeRedisClient, createRedisClient } from './redis/redis-client.js';
 import { openStore } from './store/open-store.js';
 import { withStoreDeadline } from './store/store-deadline.js';
 import { createTokenMinter } from './tokens/token-minter.js';
@@ -36,13 +39,15 @@ async function main(): Promise<void> {
 
   let acceptingTraffic = false;
   const metrics = createPrometheusMetrics();
-  const store = withStoreDeadline(await openStore(config.databaseUrl), STORE_DEADLINE_MS, () =>
+  const store = withStoreDeadline(await openStore(config.databaseUrl, { logger }), STORE_DEADLINE_MS, () =>
     metrics.storeError(),
   );
+  const redis = config.redisUrl ? createRedisClient({ url: config.redisUrl, logger }) : undefined;
   const app = createApp({
     config,
     logger,
     store,
+    rateLimitStore: redis && createFailoverRateLimitStore({ redis, logger }),
     partnerAuthenticator: createPartnerAuthenticator(config.partnerAuth),
     tokenMinter: createTokenMinter({
       gatewaySecret: config.gatewaySecret,
@@ -56,24 +61,21 @@ async function main(): Promise<void> {
   acceptingTraffic = true;
   logger.info({ port: config.port, host: config.host, store: store.kind, env: config.nodeEnv }, 'listening');
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    acceptingTraffic = false;
-    logger.info({ signal }, 'shutting down');
-    setTimeout(() => {
-      logger.error('shutdown grace period exceeded');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
-    await closeGracefully(server);
-    await store.close();
-    logger.info('stopped');
-    logger.flush();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  shutdownOnSignals(
+    createGracefulShutdown({
+      server,
+      logger,
+      stopAcceptingTraffic: () => {
+        acceptingTraffic = false;
+      },
+      resources: [
+        { name: 'store', close: () => store.close() },
+        ...(redis ? [{ name: 'redis', close: () => closeRedisClient(redis) }] : []),
+      ],
+      graceMs: SHUTDOWN_GRACE_MS,
+      exit: (code) => process.exit(code),
+    }),
+  );
 }
 
 main().catch((error: unknown) => {
