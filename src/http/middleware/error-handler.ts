@@ -11,6 +11,22 @@ const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
   'stream.encoding.set': ['internal', 'Internal error.'],
 };
 
+/**
+ * Body-parser passes some failures through without a `type` (a corrupt gzip or brotli body is
+ * a zlib error with status 400): the client's fault, so a 4xx rather than a 500.
+ */
+function clientHttpError(error: unknown): [ErrorCode, string] | undefined {
+  if (typeof error !== 'object' || error === null || !('expose' in error) || error.expose !== true)
+    return undefined;
+  const status = 'status' in error ? error.status : undefined;
+  if (status === 413) return ['payload_too_large', 'The request body is too large.'];
+  if (status === 415) return ['unsupported_media_type', 'The request body encoding is not supported.'];
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return ['invalid_request', 'The request body could not be read.'];
+  }
+  return undefined;
+}
+
 export const notFoundHandler: RequestHandler = (_req, res) => {
   sendProblem(res, { code: 'not_found', detail: 'No such route.' });
 };
@@ -35,7 +51,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     });
     return;
   }
-  const parserError = typeof error?.type === 'string' ? BODY_PARSER_ERRORS[error.type] : undefined;
+  const parserError =
+    (typeof error?.type === 'string' ? BODY_PARSER_ERRORS[error.type] : undefined) ?? clientHttpError(error);
   if (parserError) {
     sendProblem(res, { code: parserError[0], detail: parserError[1] });
     return;
