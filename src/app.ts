@@ -1,6 +1,9 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config/config-types.js';
+import type { GatewayClient } from './gateway/gateway-client.js';
+import { createUserTokens } from './gateway/user-tokens.js';
+import { createHoldingsService } from './holdings/holdings-service.js';
 import { createCorsPolicy } from './http/middleware/cors-policy.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
 import { createHttpLogger } from './http/middleware/http-logger.js';
@@ -14,14 +17,19 @@ import { createRouteTemplateResolver } from './http/route-templates.js';
 import { createAuthTokenRouter } from './http/routes/auth-token.routes.js';
 import { createDevSessionRouter } from './http/routes/dev-session.routes.js';
 import { createHealthRouter, type Readiness } from './http/routes/health.routes.js';
+import { createHoldingsRouter } from './http/routes/holdings.routes.js';
+import { createLinkRouter } from './http/routes/link.routes.js';
 import { createMetricsRouter } from './http/routes/metrics.routes.js';
 import { createOpenApiRouter } from './http/routes/openapi.routes.js';
+import { createTransactionsRouter } from './http/routes/transactions.routes.js';
+import { createLinkService } from './linking/link-service.js';
 import type { Logger } from './observability/logger.js';
 import { noopMetrics, type ServiceMetrics } from './observability/metrics.js';
 import type { PartnerAuthenticator } from './partner-auth/partner-authenticator.js';
 import type { Store } from './store/store.js';
-import { createAuthTokenIssuer } from './tokens/auth-token-issuer.js';
+import { type AuthTokenIssuer, createAuthTokenIssuer } from './tokens/auth-token-issuer.js';
 import type { TokenMinter } from './tokens/token-minter.js';
+import { createTransactionService } from './transactions/transaction-service.js';
 
 export const CLIENT_BODY_LIMIT = '100kb';
 const API_VERSION = '0.1.0';
@@ -32,6 +40,8 @@ export interface AppDeps {
   readonly store: Store;
   readonly partnerAuthenticator: PartnerAuthenticator;
   readonly tokenMinter: TokenMinter;
+  /** The smallcase Gateway (or the emulator in development and tests). */
+  readonly gateway: GatewayClient;
   /** Defaults to always ready; the entry point flips it during start-up and shutdown. */
   readonly readiness?: Readiness;
   /** Shared counter store for rate limits (Redis with several instances); in-memory when absent. */
@@ -97,8 +107,40 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/auth-token', ...limitedSession);
   app.use(createAuthTokenRouter(issuer));
+  mountGatewayRoutes(app, deps, { limitedSession, issuer, session: [resolveSession, requirePartnerSession] });
 
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+/** Routes that call the Gateway: `/transactions` shares the `/auth-token` rate limit. */
+function mountGatewayRoutes(
+  app: Express,
+  deps: AppDeps,
+  shared: { limitedSession: RequestHandler[]; session: RequestHandler[]; issuer: AuthTokenIssuer },
+): void {
+  const { store, gateway, tokenMinter: minter } = deps;
+  const tokens = createUserTokens({ links: store.links, minter });
+  const transactionService = createTransactionService({
+    gateway,
+    transactions: store.transactions,
+    idempotency: store.idempotency,
+    tokens,
+  });
+  app.use('/transactions', ...shared.limitedSession);
+  app.use(createTransactionsRouter(transactionService));
+  const linkService = createLinkService({
+    gateway,
+    links: store.links,
+    transactions: store.transactions,
+    transactionService,
+    tokens,
+    minter,
+    issuer: shared.issuer,
+  });
+  app.use('/link', ...shared.session, ...jsonBody(CLIENT_BODY_LIMIT));
+  app.use(createLinkRouter(linkService));
+  app.use(['/holdings', '/engine'], ...shared.session);
+  app.use(createHoldingsRouter(createHoldingsService({ gateway, tokens })));
 }

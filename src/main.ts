@@ -1,5 +1,7 @@
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { resolveUpstream } from './emulator/development-upstream.js';
+import { createGatewayClientFor } from './gateway/gateway-from-config.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
 import { createHttpServer, listen } from './lifecycle/http-server.js';
 import { createLogger } from './observability/logger.js';
@@ -43,10 +45,13 @@ async function main(): Promise<void> {
     metrics.storeError(),
   );
   const redis = config.redisUrl ? createRedisClient({ url: config.redisUrl, logger }) : undefined;
+  const upstream = await resolveUpstream(config, logger);
+  const gateway = createGatewayClientFor(config, { baseUrl: upstream.baseUrl, metrics });
   const app = createApp({
     config,
     logger,
     store,
+    gateway,
     rateLimitStore: redis && createFailoverRateLimitStore({ redis, logger }),
     partnerAuthenticator: createPartnerAuthenticator(config.partnerAuth),
     tokenMinter: createTokenMinter({
@@ -70,6 +75,8 @@ async function main(): Promise<void> {
       },
       resources: [
         { name: 'store', close: () => store.close() },
+        { name: 'gateway client', close: () => gateway.close() },
+        { name: 'gateway emulator', close: () => upstream.close() },
         ...(redis ? [{ name: 'redis', close: () => closeRedisClient(redis) }] : []),
       ],
       graceMs: SHUTDOWN_GRACE_MS,

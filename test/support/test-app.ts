@@ -6,6 +6,7 @@ import jwt from 'jsonwebtoken';
 import { type AppDeps, createApp } from '../../src/app.js';
 import type { Config } from '../../src/config/config-types.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { createGatewayClientFor } from '../../src/gateway/gateway-from-config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createPartnerAuthenticator } from '../../src/partner-auth/create-partner-authenticator.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -53,6 +54,11 @@ export function buildTestApp(options: { env?: NodeJS.ProcessEnv; deps?: Partial<
   const sqlite = tempSqlitePath();
   const rawStore = createSqliteStore(sqlite.path);
   const store = withStoreDeadline(rawStore, 2000);
+  // Tests reach the emulator by setting GATEWAY_API_URL to its URL (or pass `deps.gateway`).
+  const ownsGateway = options.deps?.gateway === undefined;
+  const gateway =
+    options.deps?.gateway ??
+    createGatewayClientFor(config, { baseUrl: config.gatewayApiUrl ?? 'http://127.0.0.1:9' });
   const deps: AppDeps = {
     config,
     logger: createLogger({ level: config.logLevel, destination: createLogCapture() }),
@@ -63,6 +69,7 @@ export function buildTestApp(options: { env?: NodeJS.ProcessEnv; deps?: Partial<
       ttlSeconds: config.authTokenTtlSeconds,
     }),
     ...options.deps,
+    gateway,
   };
   const partnerKey = createSecretKey(Buffer.from(CANARY.partnerJwtSecret));
   return {
@@ -73,6 +80,7 @@ export function buildTestApp(options: { env?: NodeJS.ProcessEnv; deps?: Partial<
     session: (userId, claims = {}) =>
       jwt.sign({ sub: userId, ...claims }, partnerKey, { algorithm: 'HS256', expiresIn: 600 }),
     async close() {
+      if (ownsGateway) await gateway.close();
       await rawStore.close();
       sqlite.cleanup();
     },

@@ -1,8 +1,11 @@
 import { authTokenRoutes } from '../routes/auth-token.routes.js';
 import { devSessionRoutes } from '../routes/dev-session.routes.js';
 import { healthRoutes } from '../routes/health.routes.js';
+import { holdingsRoutes } from '../routes/holdings.routes.js';
+import { linkRoutes } from '../routes/link.routes.js';
 import { metricsRoutes } from '../routes/metrics.routes.js';
 import { openApiRoutes } from '../routes/openapi.routes.js';
+import { transactionsRoutes } from '../routes/transactions.routes.js';
 import type { RouteSpec } from './route-spec.js';
 
 /**
@@ -11,6 +14,9 @@ import type { RouteSpec } from './route-spec.js';
  */
 export const API_ROUTES: readonly RouteSpec[] = [
   ...authTokenRoutes,
+  ...transactionsRoutes,
+  ...linkRoutes,
+  ...holdingsRoutes,
   ...healthRoutes,
   ...metricsRoutes,
   ...openApiRoutes,

@@ -1,0 +1,29 @@
+import type { Config } from '../config/config-types.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface Upstream {
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The configured Gateway origin, or, in development without GATEWAY_API_URL, the bundled
+ * emulator started in-process on loopback with the same name and secrets (announced once).
+ */
+export async function resolveUpstream(config: Config, logger: Logger): Promise<Upstream> {
+  if (config.gatewayApiUrl !== undefined) return { baseUrl: config.gatewayApiUrl, close: async () => {} };
+  // Loaded only here so production never even imports the emulator.
+  const { startGatewayEmulator } = await import('./gateway-emulator.js');
+  const emulator = await startGatewayEmulator({
+    gatewayName: config.gatewayName,
+    gatewaySecret: config.gatewaySecret,
+    apiSecret: config.gatewayApiSecret,
+    host: '127.0.0.1',
+    port: 0,
+  });
+  logger.info(
+    { gatewayEmulator: emulator.url, controls: `${emulator.url}/__emulator/` },
+    `Gateway emulator running in-process at ${emulator.url} as the upstream (GATEWAY_API_URL unset; development only)`,
+  );
+  return { baseUrl: emulator.url, close: () => emulator.close() };
+}

@@ -1,0 +1,48 @@
+import { AppError, InvalidRequestError, NotFoundError } from '../errors/app-errors.js';
+import type { GatewayClient } from '../gateway/gateway-client.js';
+import type { UserTokens } from '../gateway/user-tokens.js';
+
+const MAX_QUERY_LENGTH = 2048;
+
+export interface HoldingsService {
+  holdings(input: { partnerUserId: string; requestId: string }): Promise<unknown>;
+  /**
+   * Read-only pass-through for allow-listed engine paths. `rawPath` is compared exactly, without
+   * decoding, so `..`, `%2e%2e`, `%2F`, `//`, backslashes and control characters never match.
+   */
+  engine(input: {
+    partnerUserId: string;
+    rawPath: string;
+    rawQuery: string;
+    requestId: string;
+  }): Promise<unknown>;
+}
+
+/** Re-encodes the client's query string so only well-formed `name=value` pairs go upstream. */
+function reencodeQuery(rawQuery: string): string {
+  if (rawQuery.length > MAX_QUERY_LENGTH) throw new InvalidRequestError('query: too long');
+  const params = new URLSearchParams(rawQuery);
+  for (const [name, value] of params) {
+    if (/\p{Cc}/u.test(name) || /\p{Cc}/u.test(value) || name === '') {
+      throw new InvalidRequestError('query: contains an empty name or control characters');
+    }
+  }
+  return params.toString();
+}
+
+export function createHoldingsService(deps: { gateway: GatewayClient; tokens: UserTokens }): HoldingsService {
+  return {
+    async holdings({ partnerUserId, requestId }) {
+      const { link, authToken } = await deps.tokens.forUser(partnerUserId);
+      if (!link) throw new AppError('broker_not_linked', 'Holdings need a linked broker account.');
+      return deps.gateway.holdings({ authToken, requestId });
+    },
+    async engine({ partnerUserId, rawPath, rawQuery, requestId }) {
+      if (!deps.gateway.paths.isEngineReadPath(rawPath))
+        throw new NotFoundError('This engine path is not available.');
+      const query = reencodeQuery(rawQuery);
+      const { authToken } = await deps.tokens.forUser(partnerUserId);
+      return deps.gateway.engine({ authToken, path: rawPath, query, requestId });
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { AppError, NotFoundError } from '../errors/app-errors.js';
+import type { GatewayClient } from '../gateway/gateway-client.js';
+import type { UserTokens } from '../gateway/user-tokens.js';
+import type { IdempotencyRepository, TransactionRecord, TransactionRepository } from '../store/store.js';
+import { requestHash, runIdempotent } from './idempotency.js';
+import { type TransactionRequest, tokenPolicyOf } from './transaction-intents.js';
+
+const TRANSACTION_TTL_MS = 5 * 60 * 1000;
+
+export interface CreatedTransactionView {
+  readonly transactionId: string;
+  readonly intent: string;
+  readonly expireAt: string;
+}
+
+export interface TransactionView {
+  readonly transactionId: string;
+  readonly intent: string;
+  readonly status: string;
+  readonly expired: boolean | null;
+  readonly broker: string | null;
+  readonly error: { readonly code: string | null; readonly message: string | null } | null;
+  readonly createdAt: string;
+  readonly expireAt: string | null;
+  readonly updatedAt: string;
+}
+
+export interface TransactionService {
+  create(input: {
+    partnerUserId: string;
+    request: TransactionRequest;
+    requestId: string;
+    idempotencyKey: string | undefined;
+  }): Promise<{ body: CreatedTransactionView; replayed: boolean }>;
+  get(input: { partnerUserId: string; transactionId: string; requestId: string }): Promise<TransactionView>;
+  /** The caller's own transaction record; anyone else's (or an unknown id) is a 404. */
+  ownedRecord(partnerUserId: string, transactionId: string): Promise<TransactionRecord>;
+}
+
+export function createTransactionService(deps: {
+  gateway: GatewayClient;
+  transactions: TransactionRepository;
+  idempotency: IdempotencyRepository;
+  tokens: UserTokens;
+  now?: () => Date;
+}): TransactionService {
+  const now = deps.now ?? (() => new Date());
+
+  async function createUpstream(partnerUserId: string, request: TransactionRequest, requestId: string) {
+    const policy = tokenPolicyOf(request);
+    const { link, authToken } = await deps.tokens.forUser(partnerUserId);
+    if (policy === 'guest' && link)
+      throw new AppError('already_linked', 'This user already has a linked broker account.');
+    if (policy === 'connected' && !link) {
+      throw new AppError('broker_not_linked', `${request.intent} needs a linked broker account.`);
+    }
+    const token = policy === 'guest' ? deps.tokens.guest() : authToken;
+    const created = await deps.gateway.createTransaction({ authToken: token, requestId, body: request });
+    const createdAt = now();
+    const upstreamExpiry = created.expireAt ? new Date(created.expireAt) : undefined;
+    const expireAt =
+      upstreamExpiry && !Number.isNaN(upstreamExpiry.getTime())
+        ? upstreamExpiry
+        : new Date(createdAt.getTime() + TRANSACTION_TTL_MS);
+    await deps.transactions.create({
+      transactionId: created.transactionId,
+      partnerUserId,
+      intent: request.intent,
+      status: 'INITIALIZED',
+      createdAt,
+      expireAt,
+    });
+    const body: CreatedTransactionView = {
+      transactionId: created.transactionId,
+      intent: request.intent,
+      expireAt: expireAt.toISOString(),
+    };
+    return body;
+  }
+
+  async function ownedRecord(partnerUserId: string, transactionId: string): Promise<TransactionRecord> {
+    const record = await deps.transactions.findById(transactionId);
+    if (!record || record.partnerUserId !== partnerUserId) throw new NotFoundError('No such transaction.');
+    return record;
+  }
+
+  return {
+    ownedRecord,
+    async create({ partnerUserId, request, requestId, idempotencyKey }) {
+      if (idempotencyKey === undefined) {
+        return { body: await createUpstream(partnerUserId, request, requestId), replayed: false };
+      }
+      const result = await runIdempotent(
+        { repository: deps.idempotency, now },
+        { partnerUserId, key: idempotencyKey, requestHash: requestHash(request) },
+        async () => ({ statusCode: 201, body: await createUpstream(partnerUserId, request, requestId) }),
+      );
+      return { body: result.body as CreatedTransactionView, replayed: result.replayed };
+    },
+    async get({ partnerUserId, transactionId, requestId }) {
+      const record = await ownedRecord(partnerUserId, transactionId);
+      const { authToken } = await deps.tokens.forUser(partnerUserId);
+      const details = await deps.gateway.transactionDetails({ authToken, transactionId, requestId });
+      const updated =
+        (await deps.transactions.update({
+          transactionId,
+          status: details.status,
+          smallcaseAuthId: details.smallcaseAuthId,
+          broker: details.broker,
+          at: now(),
+        })) ?? record;
+      return {
+        transactionId,
+        intent: record.intent,
+        status: details.status,
+        expired: details.expired,
+        broker: details.broker,
+        error: details.error,
+        createdAt: record.createdAt.toISOString(),
+        expireAt: record.expireAt?.toISOString() ?? null,
+        updatedAt: updated.updatedAt.toISOString(),
+      };
+    },
+  };
+}
