@@ -93,6 +93,8 @@ describe('Kubernetes manifests', () => {
     assert.ok(names.length > 5);
     for (const name of names) assert.ok(KNOWN_ENV_VARIABLES.includes(name), `unknown variable ${name}`);
     assert.equal(configMap.data.NODE_ENV, 'production');
+    for (const [key, value] of Object.entries(configMap.data))
+      assert.equal(typeof value, 'string', `${key} unquoted`);
     assert.ok(
       container.envFrom.some((source: Manifest) => source.configMapRef?.name === configMap.metadata.name),
     );
