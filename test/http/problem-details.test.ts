@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import request from 'supertest';
 import { CANARY } from '../support/canaries.js';
 import { rememberToken } from '../support/log-capture.js';
@@ -125,6 +126,21 @@ describe('problem+json errors, helmet and request ids', () => {
       assert.match(assigned, /^[A-Za-z0-9._-]{1,128}$/);
       assert.equal(response.body.requestId, assigned);
     }
+  });
+
+  it('answers any header-safe x-request-id with an id of the allowed shape, kept only when it had it', async () => {
+    const headerSafe = fc
+      .string({ unit: 'binary-ascii', minLength: 1, maxLength: 200 })
+      .filter((s) => /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(s));
+    await fc.assert(
+      fc.asyncProperty(headerSafe, async (id) => {
+        const response = await request(testApp.app).get('/healthz').set('x-request-id', id);
+        const assigned = response.headers['x-request-id'] ?? '';
+        assert.match(assigned, /^[A-Za-z0-9._-]{1,128}$/);
+        assert.equal(assigned === id, /^[A-Za-z0-9._-]{1,128}$/.test(id));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('generates a different request id for each request without one', async () => {

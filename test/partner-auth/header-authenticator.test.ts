@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import request from 'supertest';
 import { CANARY } from '../support/canaries.js';
 import { rememberToken } from '../support/log-capture.js';
@@ -51,6 +52,20 @@ describe('header mode: identity from the partner auth proxy', () => {
       assert.equal(response.status, 401, `secret ${JSON.stringify(secret?.slice(0, 4))}`);
       assert.equal(response.body.code, 'unauthenticated');
     }
+  });
+
+  it('never honours the identity header with an arbitrary proxy secret', async () => {
+    const headerSafe = fc
+      .string({ unit: 'binary-ascii', maxLength: 100 })
+      .filter((s) => /^[\x20-\x7e]*$/.test(s));
+    await fc.assert(
+      fc.asyncProperty(headerSafe, async (secret) => {
+        fc.pre(secret.trim() !== CANARY.proxySecret);
+        const response = await post({ 'x-partner-user': 'proxied-user', 'x-partner-proxy-secret': secret });
+        assert.equal(response.status, 401);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('refuses the right proxy secret without a usable identity header', async () => {

@@ -158,7 +158,9 @@ describe('partner session JWT (HS secret, issuer and audience configured)', () =
 });
 
 describe('partner session from a cookie (PARTNER_SESSION_COOKIE)', () => {
-  const testApp = buildTestApp({ env: { PARTNER_SESSION_COOKIE: 'partner_session' } });
+  const testApp = buildTestApp({
+    env: { PARTNER_SESSION_COOKIE: 'partner_session', RATE_LIMIT_PER_MINUTE: '1000000' },
+  });
   after(() => testApp.close());
 
   it('accepts the session from the configured cookie', async () => {
@@ -177,6 +179,24 @@ describe('partner session from a cookie (PARTNER_SESSION_COOKIE)', () => {
     await request(testApp.app).post('/auth-token').set('Cookie', `partner_session=${forged}`).expect(401);
     const good = partnerJwt({ sub: 'carol' }, { expiresIn: 600 });
     await request(testApp.app).post('/auth-token').set('Cookie', `other_session=${good}`).expect(401);
+  });
+
+  it('never answers 2xx or 5xx to arbitrary Cookie header values', async () => {
+    const cookieText = fc
+      .string({ unit: 'binary-ascii', maxLength: 200 })
+      .filter((s) => /^[\t\x20-\x7e]*$/.test(s));
+    const value = fc.oneof(
+      cookieText,
+      cookieText.map((s) => `partner_session=${s}`),
+      cookieText.map((s) => `partner_session=${encodeURIComponent(s)}; partner_session=%E0%A4%A`),
+    );
+    await fc.assert(
+      fc.asyncProperty(value, async (cookie) => {
+        const response = await request(testApp.app).post('/auth-token').set('Cookie', cookie);
+        assert.ok(response.status >= 400 && response.status < 500, `${response.status} for ${cookie}`);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('lets a present Authorization header win over the cookie, even when the header is invalid', async () => {
