@@ -5,6 +5,8 @@ export interface TcpProxy {
   readonly port: number;
   /** From now on nothing is forwarded, on open connections or new ones: every call hangs. */
   blackhole(): void;
+  /** Forwards again; connections opened while silent are dropped so that clients redial. */
+  restore(): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         socket.unpipe();
         socket.pause();
       }
+    },
+    restore() {
+      silent = false;
+      for (const socket of sockets) socket.destroy();
     },
     async close() {
       for (const socket of sockets) socket.destroy();
