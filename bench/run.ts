@@ -11,6 +11,7 @@ import {
   bareJson,
   bareLimit,
   directEmulator,
+  expressLimit,
   holdingsThroughService,
 } from './scenarios.js';
 import { createBenchContext } from './support/context.js';
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
   const scenarios: Scenario[] = [
     bareJson,
     bareLimit,
+    expressLimit,
     authTokenSqlite,
     authTokenPostgres(postgresUrl, postgresError),
     directEmulator,
@@ -83,7 +85,7 @@ async function main(): Promise<number> {
   });
   process.stdout.write(`\nJSON: ${RESULTS_FILE}\n`);
   const failed = final.filter((result) => result.status === 'error');
-  if (failed.length === 0) rmSync(workDir, { recursive: true, force: true });
+  if (final.every((result) => result.status === 'ok')) rmSync(workDir, { recursive: true, force: true });
   else process.stdout.write(`process logs kept in ${workDir}\n`);
   return failed.length === 0 ? 0 : 1;
 }

@@ -3,6 +3,7 @@ import { BENCH_GATEWAY_NAME, serviceEnv, signGatewayAuthToken } from './support/
 import {
   BARE_SERVER_ENTRY,
   EMULATOR_ENTRY,
+  EXPRESS_SERVER_ENTRY,
   type Launched,
   launch,
   SERVICE_ENTRY,
@@ -17,10 +18,10 @@ function single(target: Launched): Started {
   return { target, stop: () => target.stop() };
 }
 
-function startBare(context: BenchContext, mode: 'json' | 'limit'): Promise<Started> {
+function startBare(context: BenchContext, mode: 'json' | 'limit' | 'express'): Promise<Started> {
   return launch({
     name: `bare-${mode}`,
-    args: ['--import', TSX_LOADER, BARE_SERVER_ENTRY],
+    args: ['--import', TSX_LOADER, mode === 'express' ? EXPRESS_SERVER_ENTRY : BARE_SERVER_ENTRY],
     env: (port) => ({
       PATH: process.env.PATH,
       PORT: String(port),
@@ -84,6 +85,15 @@ export const bareLimit: Scenario = {
   title: 'node:http + HMAC verify + better-sqlite3 lookup + HMAC sign (the limit for /auth-token)',
   halfRate: false,
   start: (context) => startBare(context, 'limit'),
+  request: authTokenRequest,
+};
+
+export const expressLimit: Scenario = {
+  id: 'express-limit',
+  title: 'the same work in Express 5 without middleware (reference: the framework alone)',
+  baselineId: 'bare-limit',
+  halfRate: false,
+  start: (context) => startBare(context, 'express'),
   request: authTokenRequest,
 };
 

@@ -68,3 +68,4 @@ export const EMULATOR_ENTRY = join(ROOT, 'dist', 'emulator', 'run-emulator.js');
 /** tsx's loader by absolute URL, so that children started in a temp directory still find it. */
 export const TSX_LOADER = import.meta.resolve('tsx');
 export const BARE_SERVER_ENTRY = join(ROOT, 'bench', 'baselines', 'bare-limit-server.ts');
+export const EXPRESS_SERVER_ENTRY = join(ROOT, 'bench', 'baselines', 'express-limit-server.ts');
