@@ -4,6 +4,7 @@ import { resolveUpstream } from './emulator/development-upstream.js';
 import { createGatewayClientFor } from './gateway/gateway-from-config.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
 import { createHttpServer, listen } from './lifecycle/http-server.js';
+import { openStoreWithRetry } from './lifecycle/open-store-with-retry.js';
 import { createLogger } from './observability/logger.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { createPartnerAuthenticator } from './partner-auth/create-partner-authenticator.js';
@@ -15,6 +16,8 @@ import { createTokenMinter } from './tokens/token-minter.js';
 
 const STORE_DEADLINE_MS = 2000;
 const SHUTDOWN_GRACE_MS = 25_000;
+// A database starting alongside this instance gets this long before start-up fails.
+const STORE_STARTUP_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<void> {
   if (process.env.NODE_ENV !== 'production') {
@@ -41,9 +44,11 @@ async function main(): Promise<void> {
 
   let acceptingTraffic = false;
   const metrics = createPrometheusMetrics();
-  const store = withStoreDeadline(await openStore(config.databaseUrl, { logger }), STORE_DEADLINE_MS, () =>
-    metrics.storeError(),
-  );
+  const openedStore = await openStoreWithRetry(() => openStore(config.databaseUrl, { logger }), {
+    logger,
+    timeoutMs: STORE_STARTUP_TIMEOUT_MS,
+  });
+  const store = withStoreDeadline(openedStore, STORE_DEADLINE_MS, () => metrics.storeError());
   const redis = config.redisUrl ? createRedisClient({ url: config.redisUrl, logger }) : undefined;
   const upstream = await resolveUpstream(config, logger);
   const gateway = createGatewayClientFor(config, { baseUrl: upstream.baseUrl, metrics });
