@@ -28,6 +28,17 @@ export interface GracefulShutdownDeps {
  */
 export function createGracefulShutdown(deps: GracefulShutdownDeps): (reason: string) => Promise<void> {
   let started = false;
+  let exiting = false;
+  // Logs are written asynchronously: exit once the last lines are out (or after a short wait), and only once.
+  const exitOnce = (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    const fallback = setTimeout(() => deps.exit(code), 500);
+    deps.logger.flush(() => {
+      clearTimeout(fallback);
+      deps.exit(code);
+    });
+  };
   return async (reason) => {
     if (started) return;
     started = true;
@@ -36,11 +47,12 @@ export function createGracefulShutdown(deps: GracefulShutdownDeps): (reason: str
     const grace = setTimeout(() => {
       deps.logger.error({ graceMs: deps.graceMs }, 'shutdown grace period exceeded; cutting connections');
       deps.server.closeAllConnections();
-      flushThenExit(deps, 1);
+      exitOnce(1);
     }, deps.graceMs);
     grace.unref();
     if (deps.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, deps.drainDelayMs));
     await closeGracefully(deps.server);
+    if (exiting) return;
     deps.logger.info('HTTP server drained');
     for (const resource of deps.resources) {
       try {
@@ -54,17 +66,8 @@ export function createGracefulShutdown(deps: GracefulShutdownDeps): (reason: str
     }
     clearTimeout(grace);
     deps.logger.info('stopped');
-    flushThenExit(deps, 0);
+    exitOnce(0);
   };
-}
-
-// Logs are written asynchronously: exit only once the last lines are out (or after a short wait).
-function flushThenExit(deps: GracefulShutdownDeps, code: number): void {
-  const fallback = setTimeout(() => deps.exit(code), 500);
-  deps.logger.flush(() => {
-    clearTimeout(fallback);
-    deps.exit(code);
-  });
 }
 
 /** Runs `shutdown` on SIGTERM (Kubernetes, Docker) and SIGINT (Ctrl-C). */
