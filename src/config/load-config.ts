@@ -240,7 +240,12 @@ function parseHeaderAuth(ctx: Context): PartnerAuthConfig {
   if (['authorization', 'cookie', 'host', 'x-partner-proxy-secret'].includes(userHeader)) {
     ctx.problems.push('PARTNER_USER_HEADER: must be a dedicated identity header');
   }
-  const proxySecret = readSecret(ctx.env, 'PARTNER_PROXY_SECRET', ctx.readFile, ctx.problems) ?? '';
+  const read = readSecret(ctx.env, 'PARTNER_PROXY_SECRET', ctx.readFile, ctx.problems);
+  const proxySecret = read ?? '';
+  // An unreadable PARTNER_PROXY_SECRET_FILE (or both forms set) is already reported.
+  if (read === undefined && ctx.env.PARTNER_PROXY_SECRET_FILE !== undefined) {
+    return { mode: 'header', userHeader, proxySecret };
+  }
   if (proxySecret.trim() === '') {
     ctx.problems.push('PARTNER_PROXY_SECRET: required with PARTNER_AUTH=header');
   } else if (Buffer.byteLength(proxySecret) < MIN_SECRET_BYTES) {
