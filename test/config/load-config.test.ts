@@ -154,6 +154,21 @@ describe('loadConfig: NAME_FILE secrets', () => {
     assert.equal(problems.length, 1);
   });
 
+  it('reports an unreadable PARTNER_PROXY_SECRET_FILE once', () => {
+    const problems = assertRefused(
+      productionEnv({
+        PARTNER_AUTH: 'header',
+        PARTNER_USER_HEADER: 'x-user',
+        PARTNER_PROXY_SECRET_FILE: '/nope',
+      }),
+      'PARTNER_PROXY_SECRET_FILE',
+      () => {
+        throw new Error('EACCES');
+      },
+    );
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+  });
+
   it('refuses a NAME_FILE whose file is empty', () => {
     assertRefused(
       productionEnv({ GATEWAY_SECRET: undefined, GATEWAY_SECRET_FILE: '/s' }),
