@@ -20,12 +20,9 @@ export const transactionIdParam = z.object({
 });
 
 const idempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .optional()
-    .meta({
-      description: 'Same key + same user within 10 minutes returns the first result (1-255 visible ASCII)',
-    }),
+  'idempotency-key': z.string().optional().meta({
+    description: 'Same key + same user within 10 minutes returns the first result (1-255 visible ASCII)',
+  }),
 });
 
 const createdSchema = z.object({
