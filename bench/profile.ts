@@ -61,6 +61,9 @@ async function main(): Promise<void> {
     'inclusive time by area (a sample counts for every area on its stack):',
     ...summary.inclusiveByArea.map((row) => `  ${pad(row.area, 40)} ${row.percent.toFixed(1).padStart(5)} %`),
     '',
+    'by innermost Express middleware on the stack (its own work and callees, not the middleware after it):',
+    ...summary.byMiddleware.map((row) => `  ${row.percent.toFixed(1).padStart(5)} %  ${row.middleware}`),
+    '',
     'top functions by self time:',
     ...summary.topSelf.map((row) => `  ${row.percent.toFixed(1).padStart(5)} %  ${row.name}`),
   ];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   authTokenPostgres,
   authTokenSqlite,
+  authTokenSqliteQuietLogs,
   bareJson,
   bareLimit,
   directEmulator,
@@ -52,6 +53,7 @@ async function main(): Promise<number> {
     bareLimit,
     expressLimit,
     authTokenSqlite,
+    authTokenSqliteQuietLogs,
     authTokenPostgres(postgresUrl, postgresError),
     directEmulator,
     holdingsThroughService,

@@ -111,6 +111,21 @@ export const authTokenSqlite: Scenario = {
   request: authTokenRequest,
 };
 
+export const authTokenSqliteQuietLogs: Scenario = {
+  id: 'auth-token-sqlite-log-warn',
+  title: 'the same with LOG_LEVEL=warn (reference: what the per-request log line costs)',
+  baselineId: 'bare-limit',
+  halfRate: false,
+  start: (context) =>
+    startService(context, {
+      name: 'service-sqlite-log-warn',
+      databaseUrl: `sqlite:${context.sqlitePath}`,
+      gatewayApiUrl: NO_UPSTREAM,
+      extraEnv: { LOG_LEVEL: 'warn' },
+    }),
+  request: authTokenRequest,
+};
+
 /** Needs the Postgres link row written beforehand (see run.ts); skipped without TEST_DATABASE_URL. */
 export function authTokenPostgres(
   databaseUrl: string | undefined,

@@ -19,7 +19,22 @@ export interface ProfileSummary {
   readonly selfByArea: ReadonlyArray<{ area: string; ms: number; percent: number }>;
   /** Time with at least one frame of the area on the stack (areas overlap). */
   readonly inclusiveByArea: ReadonlyArray<{ area: string; ms: number; percent: number }>;
+  /**
+   * Time by the innermost Express middleware or handler on the stack (what it does itself and
+   * what it calls, minus the middleware after it); otherwise by the leaf's area, prefixed "outside".
+   */
+  readonly byMiddleware: ReadonlyArray<{ middleware: string; ms: number; percent: number }>;
 }
+
+function frameName(frame: ProfileNode['callFrame']): string {
+  const file = frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/');
+  return `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+}
+
+const isLayerCall = (frame: ProfileNode['callFrame'] | undefined) =>
+  frame !== undefined &&
+  /router\/lib\/layer\.js$/.test(frame.url) &&
+  (frame.functionName === 'handleRequest' || frame.functionName === 'handleError');
 
 /** Where a frame comes from: `pkg:<name>`, `node:<module>`, `service:<file>`, or V8's pseudo frames. */
 export function areaOf(url: string, functionName: string): string {
@@ -51,14 +66,15 @@ export function summarizeProfile(profile: CpuProfile, limit = 25): ProfileSummar
   const self = new Map<string, number>();
   const selfArea = new Map<string, number>();
   const inclusiveArea = new Map<string, number>();
+  const middleware = new Map<string, number>();
   let totalMicros = 0;
   profile.samples.forEach((id, index) => {
     const micros = profile.timeDeltas[index] ?? 0;
     totalMicros += micros;
     const leaf = byId.get(id);
     if (!leaf) return;
-    const { functionName, url, lineNumber } = leaf.callFrame;
-    const name = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`;
+    const { functionName, url } = leaf.callFrame;
+    const name = frameName(leaf.callFrame);
     self.set(name, (self.get(name) ?? 0) + micros);
     const area = areaOf(url, functionName);
     selfArea.set(area, (selfArea.get(area) ?? 0) + micros);
@@ -68,6 +84,17 @@ export function summarizeProfile(profile: CpuProfile, limit = 25): ProfileSummar
       if (frame) seen.add(areaOf(frame.url, frame.functionName));
     }
     for (const stackArea of seen) inclusiveArea.set(stackArea, (inclusiveArea.get(stackArea) ?? 0) + micros);
+    let owner: string | undefined;
+    for (let current: number | undefined = id; current !== undefined; current = parentOf.get(current)) {
+      const parent = parentOf.get(current);
+      const frame = byId.get(current)?.callFrame;
+      if (frame && isLayerCall(byId.get(parent ?? -1)?.callFrame)) {
+        owner = frameName(frame);
+        break;
+      }
+    }
+    const key = owner ?? `outside: ${area}`;
+    middleware.set(key, (middleware.get(key) ?? 0) + micros);
   });
   const totalMs = totalMicros / 1000;
   return {
@@ -75,5 +102,6 @@ export function summarizeProfile(profile: CpuProfile, limit = 25): ProfileSummar
     topSelf: rank(self, totalMs, limit).map(({ key, ...rest }) => ({ name: key, ...rest })),
     selfByArea: rank(selfArea, totalMs, limit).map(({ key, ...rest }) => ({ area: key, ...rest })),
     inclusiveByArea: rank(inclusiveArea, totalMs, limit).map(({ key, ...rest }) => ({ area: key, ...rest })),
+    byMiddleware: rank(middleware, totalMs, limit).map(({ key, ...rest }) => ({ middleware: key, ...rest })),
   };
 }
