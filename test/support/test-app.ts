@@ -14,7 +14,7 @@ import type { Store } from '../../src/store/store.js';
 import { withStoreDeadline } from '../../src/store/store-deadline.js';
 import { createTokenMinter } from '../../src/tokens/token-minter.js';
 import { CANARY } from './canaries.js';
-import { createLogCapture } from './log-capture.js';
+import { createLogCapture, rememberToken } from './log-capture.js';
 
 /** The environment every test app starts from: canary secrets, test mode, an explicit store. */
 export function testEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -40,7 +40,7 @@ export interface TestApp {
   readonly config: Config;
   readonly store: Store;
   readonly rawStore: Store;
-  /** Signs a partner session JWT for `userId` with the test partner secret. */
+  /** Signs a partner session JWT for `userId` with the test partner secret; the leak check watches for it. */
   session(userId: string, claims?: Record<string, unknown>): string;
   close(): Promise<void>;
 }
@@ -77,8 +77,11 @@ export function buildTestApp(options: { env?: NodeJS.ProcessEnv; deps?: Partial<
     config,
     store,
     rawStore,
-    session: (userId, claims = {}) =>
-      jwt.sign({ sub: userId, ...claims }, partnerKey, { algorithm: 'HS256', expiresIn: 600 }),
+    session: (userId, claims = {}) => {
+      const token = jwt.sign({ sub: userId, ...claims }, partnerKey, { algorithm: 'HS256', expiresIn: 600 });
+      rememberToken(token);
+      return token;
+    },
     async close() {
       if (ownsGateway) await gateway.close();
       await rawStore.close();
