@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { CANARY } from './support/canaries.js';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 interface Exit {
   code: number | null;
@@ -14,7 +17,7 @@ function runEntryPoint(env: NodeJS.ProcessEnv): Promise<Exit> {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'src/main.ts'],
-      { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 },
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
