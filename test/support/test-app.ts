@@ -58,7 +58,10 @@ export function buildTestApp(options: { env?: NodeJS.ProcessEnv; deps?: Partial<
   const ownsGateway = options.deps?.gateway === undefined;
   const gateway =
     options.deps?.gateway ??
-    createGatewayClientFor(config, { baseUrl: config.gatewayApiUrl ?? 'http://127.0.0.1:9' });
+    createGatewayClientFor(config, {
+      baseUrl: config.gatewayApiUrl ?? 'http://127.0.0.1:9',
+      ...(options.deps?.metrics ? { metrics: options.deps.metrics } : {}),
+    });
   const deps: AppDeps = {
     config,
     logger: createLogger({ level: config.logLevel, destination: createLogCapture() }),

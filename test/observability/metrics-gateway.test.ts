@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
+import { createPrometheusMetrics } from '../../src/observability/prometheus-metrics.js';
+import { CANARY_VALUES } from '../support/canaries.js';
+import { startTestEmulator } from '../support/gateway-emulator.js';
+import { rememberToken } from '../support/log-capture.js';
+import { parseExposition, type Sample, sampleValue } from '../support/prometheus-text.js';
+import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
+
+describe('/metrics over a Gateway journey', () => {
+  const metrics = createPrometheusMetrics();
+  let emulator: RunningEmulator;
+  let testApp: TestApp;
+  before(async () => {
+    emulator = await startTestEmulator();
+    testApp = buildTestApp({ env: { GATEWAY_API_URL: emulator.url }, deps: { metrics } });
+  });
+  after(async () => {
+    await testApp.close();
+    await emulator.close();
+  });
+
+  async function scrape(): Promise<Sample[]> {
+    return parseExposition((await request(testApp.app).get('/metrics').expect(200)).text);
+  }
+
+  it('labels transaction routes by template and upstream calls by operation, never by id', async () => {
+    const userId = 'user-metrics-journey-51d2';
+    const auth = bearer(testApp.session(userId));
+    const created = await request(testApp.app)
+      .post('/transactions')
+      .set(auth)
+      .send({ intent: 'CONNECT' })
+      .expect(201);
+    const { transactionId } = created.body as { transactionId: string };
+    await request(testApp.app).get(`/transactions/${transactionId}`).set(auth).expect(200);
+    const completed = await fetch(`${emulator.url}/__emulator/transactions/${transactionId}/complete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ smallcaseAuthId: 'SCA_metrics_77', broker: 'kite' }),
+    });
+    assert.equal(completed.status, 200);
+    const linked = await request(testApp.app).post('/link').set(auth).send({ transactionId }).expect(200);
+    rememberToken(linked.body.smallcaseAuthToken);
+    await request(testApp.app).get('/holdings').set(auth).expect(200);
+    await request(testApp.app)
+      .get(`/transactions/TRX_${'f'.repeat(32)}`)
+      .set(auth)
+      .expect(404);
+
+    const samples = await scrape();
+    const requests = 'gts_http_requests_total';
+    assert.equal(sampleValue(samples, requests, { route: '/transactions', status: '201' }), 1);
+    assert.equal(sampleValue(samples, requests, { route: '/transactions/:transactionId', status: '200' }), 1);
+    assert.equal(
+      sampleValue(samples, requests, { route: '/transactions/:transactionId', status: '404' }),
+      1,
+      "someone else's or an unknown transaction is a 404 of the route, not an unmatched request",
+    );
+    assert.equal(sampleValue(samples, requests, { method: 'POST', route: '/link', status: '200' }), 1);
+    assert.equal(sampleValue(samples, 'gts_tokens_minted_total', { user_type: 'connected' }), 1);
+    const calls = 'gts_upstream_requests_total';
+    assert.equal(sampleValue(samples, calls, { operation: 'create_transaction', outcome: 'ok' }), 1);
+    assert.ok((sampleValue(samples, calls, { operation: 'transaction_details', outcome: 'ok' }) ?? 0) >= 2);
+    assert.equal(sampleValue(samples, calls, { operation: 'holdings', outcome: 'ok' }), 1);
+    assert.ok(
+      samples.some(
+        (sample) =>
+          sample.name === 'gts_upstream_request_duration_seconds_count' &&
+          sample.labels.operation === 'create_transaction',
+      ),
+    );
+
+    const forbidden = [userId, transactionId, 'SCA_metrics_77', linked.body.smallcaseAuthToken];
+    for (const sample of samples) {
+      for (const value of Object.values(sample.labels)) {
+        for (const secret of [...forbidden, ...CANARY_VALUES]) {
+          assert.ok(!value.includes(secret), `label ${value} leaks ${secret}`);
+        }
+      }
+    }
+  });
+
+  it('counts an upstream failure by outcome when the Gateway answers 500', async () => {
+    emulator.state.faults.push({ fault: { kind: 'status', status: 500 }, remaining: 1 });
+    const response = await request(testApp.app)
+      .post('/transactions')
+      .set(bearer(testApp.session('user-metrics-upstream-500')))
+      .send({ intent: 'CONNECT' });
+    assert.equal(response.body.code, 'gateway_error');
+    const samples = await scrape();
+    assert.equal(
+      sampleValue(samples, 'gts_upstream_requests_total', {
+        operation: 'create_transaction',
+        outcome: 'error',
+      }),
+      1,
+    );
+    assert.equal(
+      sampleValue(samples, 'gts_http_requests_total', { route: '/transactions', status: '502' }),
+      1,
+    );
+  });
+});
