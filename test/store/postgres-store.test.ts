@@ -60,6 +60,33 @@ describe('PostgreSQL start-up', { skip: SKIP_WITHOUT_POSTGRES }, () => {
     }
   });
 
+  it('two instances (separate pools) linking one account for different users at once keep exactly one link', async () => {
+    const instances = await Promise.all([1, 2].map(() => createPostgresStore({ url, schema })));
+    try {
+      for (let round = 0; round < 10; round += 1) {
+        const account = `sc-two-pools-${round}`;
+        const at = new Date();
+        const outcomes = await Promise.all(
+          instances.map((store, index) =>
+            store.links.link({
+              partnerUserId: `pool-${index}-round-${round}`,
+              smallcaseAuthId: account,
+              broker: null,
+              at,
+            }),
+          ),
+        );
+        assert.deepEqual(outcomes.map((outcome) => outcome.status).sort(), ['account_in_use', 'linked']);
+      }
+    } finally {
+      await Promise.all(instances.map((store) => store.close()));
+    }
+  });
+
+  it('refuses a schema name that is not a plain identifier, without touching the database', async () => {
+    await assert.rejects(createPostgresStore({ url, schema: 'public; DROP TABLE links' }), /schema name/);
+  });
+
   it('takes the schema from a ?schema= URL parameter', async () => {
     const store = await createPostgresStore({ url: `${url}?schema=${schema}` });
     try {
