@@ -99,7 +99,8 @@ export function createTransactionService(deps: {
     },
     async get({ partnerUserId, transactionId, requestId }) {
       const record = await ownedRecord(partnerUserId, transactionId);
-      const { authToken } = await deps.tokens.forUser(partnerUserId);
+      // Ownership is checked above; a guest token reads any transaction, also one created before a link.
+      const authToken = deps.tokens.guest();
       const details = await deps.gateway.transactionDetails({ authToken, transactionId, requestId });
       const updated =
         (await deps.transactions.update({
