@@ -3,6 +3,7 @@
  * full speed, and summarises where the CPU time went. The raw profile is kept in
  * bench/results/ (open it in Chrome DevTools or speedscope).
  */
+
 import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { authTokenSqlite, startService } from './scenarios.js';
@@ -11,6 +12,7 @@ import { summarizeProfile } from './support/cpu-profile.js';
 import { ROOT } from './support/launch.js';
 import { runLoad } from './support/load.js';
 import { envInteger } from './support/machine.js';
+import { stopChildrenOnSignals } from './support/processes.js';
 import { writeJson } from './support/report.js';
 
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
   rmSync(context.workDir, { recursive: true, force: true });
 }
 
+stopChildrenOnSignals();
 main().catch((error: unknown) => {
   process.stderr.write(
     `profile failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

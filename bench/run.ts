@@ -3,6 +3,7 @@
  * generator in its own process on its own core. Speed is reported, not asserted: the exit code
  * is non-zero only when a scenario fails (errors, non-2xx answers, a process that won't start).
  */
+
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -19,6 +20,7 @@ import { createBenchContext } from './support/context.js';
 import { ROOT, SERVICE_ENTRY } from './support/launch.js';
 import { currentLoadAverage, describeMachine, envInteger } from './support/machine.js';
 import { linkInPostgres } from './support/prepare.js';
+import { stopChildrenOnSignals } from './support/processes.js';
 import { formatTable, type ScenarioResult, withRatios, writeJson } from './support/report.js';
 import { runScenario, type Scenario } from './support/scenario.js';
 
@@ -92,6 +94,7 @@ async function main(): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
+stopChildrenOnSignals();
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

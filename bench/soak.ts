@@ -11,7 +11,7 @@ import { createBenchContext } from './support/context.js';
 import { type Launched, ROOT } from './support/launch.js';
 import { type LoadResult, type LoadSample, runLoad } from './support/load.js';
 import { describeMachine, envInteger } from './support/machine.js';
-import { memoryOf } from './support/processes.js';
+import { memoryOf, stopChildrenOnSignals } from './support/processes.js';
 import { writeJson } from './support/report.js';
 import type { Started } from './support/scenario.js';
 
@@ -61,8 +61,8 @@ async function main(): Promise<number> {
   const durationSeconds = envInteger('SOAK_DURATION_SECONDS', 600);
   const sampleSeconds = envInteger('SOAK_SAMPLE_SECONDS', 10);
   const warmupSeconds = envInteger('SOAK_WARMUP_SECONDS', Math.min(60, Math.floor(durationSeconds / 5)));
-  const authTokenRate = envInteger('SOAK_AUTH_TOKEN_RATE', 1000);
-  const holdingsRate = envInteger('SOAK_HOLDINGS_RATE', 200);
+  const authTokenRate = envInteger('SOAK_AUTH_TOKEN_RATE', 300);
+  const holdingsRate = envInteger('SOAK_HOLDINGS_RATE', 100);
   const context = await createBenchContext({ warmupSeconds: 0, durationSeconds, connections: 20 });
   const probeFile = join(context.workDir, 'loop-stats.jsonl');
 
@@ -187,6 +187,7 @@ async function main(): Promise<number> {
   return errorCount === 0 ? 0 : 1;
 }
 
+stopChildrenOnSignals();
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {

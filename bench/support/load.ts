@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { track } from './processes.js';
 
 export interface LoadSpec {
   readonly url: string;
@@ -55,6 +56,7 @@ export function runLoad(
     : [process.execPath, nodeArgs];
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    track(child);
     let pending = '';
     let result: LoadResult | undefined;
     let stderr = '';

@@ -28,16 +28,37 @@ export interface SpawnOptions {
   readonly logFile?: string;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Remembers a child so that an interrupted run does not leave servers behind. */
+export function track(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+/** On Ctrl-C or SIGTERM, stop every tracked child before exiting. */
+export function stopChildrenOnSignals(): void {
+  const stopAll = (signal: NodeJS.Signals) => {
+    for (const child of running) child.kill('SIGTERM');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stopAll);
+  process.once('SIGTERM', stopAll);
+}
+
 /** Starts `node <args>` pinned to `cpus` with `taskset` when given. */
 export function spawnNode(options: SpawnOptions): ChildProcess {
   const command = options.cpus ? 'taskset' : process.execPath;
   const args = options.cpus ? ['-c', options.cpus, process.execPath, ...options.args] : [...options.args];
   const output = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
-  return spawn(command, args, {
-    env: options.env,
-    cwd: options.cwd ?? process.cwd(),
-    stdio: ['ignore', output, output],
-  });
+  return track(
+    spawn(command, args, {
+      env: options.env,
+      cwd: options.cwd ?? process.cwd(),
+      stdio: ['ignore', output, output],
+    }),
+  );
 }
 
 /** A free loopback port (tiny race between closing and the child binding it; fine for a benchmark). */
