@@ -59,7 +59,7 @@ export function createGracefulShutdown(deps: GracefulShutdownDeps): (reason: str
         await resource.close();
       } catch (error) {
         deps.logger.warn(
-          { resource: resource.name, err: { message: (error as Error).message } },
+          { resource: resource.name, cause: { message: (error as Error).message } },
           'close failed',
         );
       }

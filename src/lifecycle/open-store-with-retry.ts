@@ -21,7 +21,7 @@ export async function openStoreWithRetry(
       const cause = error.cause as (Error & { code?: string }) | undefined;
       const giveUp = Date.now() + (options.retryDelayMs ?? 1000) >= deadline;
       options.logger.warn(
-        { attempt, err: { message: cause?.message, code: cause?.code } },
+        { attempt, cause: { message: cause?.message, code: cause?.code } },
         giveUp ? 'store unreachable at start-up; giving up' : 'store unreachable at start-up; retrying',
       );
       if (giveUp) throw error;

@@ -52,7 +52,7 @@ export function createFailoverRateLimitStore(options: FailoverRateLimitStoreOpti
         skipRedisUntil = Date.now() + retryAfterMs;
         if (!degraded) {
           logger.warn(
-            { err: { message: (error as Error).message } },
+            { cause: { message: (error as Error).message } },
             'rate-limit counters fall back to memory',
           );
         }

@@ -30,7 +30,7 @@ export function createRedisClient(options: { url: string; logger: Logger }): Red
     if (down) return;
     down = true;
     options.logger.warn(
-      { err: { message: error.message, code: error.code } },
+      { cause: { message: error.message, code: error.code } },
       'Redis unreachable: rate limits fall back to per-instance memory',
     );
   });

@@ -23,7 +23,7 @@ async function connected(redis: Redis): Promise<Redis> {
   return redis;
 }
 
-/** One service instance whose rate limit counts in the given Redis. */
+// One service instance whose rate limit counts in the given Redis.
 function instance(redis: Redis, perMinute: number, retryAfterMs?: number): TestApp {
   const rateLimitStore = createFailoverRateLimitStore({ redis, logger, prefix, retryAfterMs });
   return buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: String(perMinute) }, deps: { rateLimitStore } });

@@ -11,7 +11,7 @@ import { capturedLogLines, createLogCapture } from '../support/log-capture.js';
 
 const logger = createLogger({ level: 'info', destination: createLogCapture() });
 
-/** A server whose GET /slow waits until `release` is called; `entered` resolves once a request is in. */
+// GET /slow waits for `release`; `entered` resolves once a request has reached the handler.
 async function slowServer() {
   let release: () => void = () => {};
   let markEntered: () => void = () => {};

@@ -13,7 +13,7 @@ interface Answer {
   body: string;
 }
 
-/** Sends the headers and the first byte of `{}` now; the last byte when `finish` is called. */
+// Sends the headers and the first byte of `{}` now, the last byte on `finish`: a request held in flight.
 function slowAuthToken(agent: Agent, port: number, session: string) {
   const req = request({
     host: '127.0.0.1',

@@ -65,7 +65,7 @@ export function createPool(options: {
   // An idle client losing its connection (failover, restart) emits here; without a listener it would crash the process.
   pool.on('error', (error: Error & { code?: string }) => {
     options.logger?.warn(
-      { err: { message: error.message, code: error.code } },
+      { cause: { message: error.message, code: error.code } },
       'PostgreSQL idle connection lost',
     );
   });
