@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { AppError } from '../../errors/app-errors.js';
+import { AppError, InvalidRequestError } from '../../errors/app-errors.js';
 
 function hasBody(req: Parameters<RequestHandler>[0]): boolean {
   const length = req.headers['content-length'];
@@ -7,8 +7,33 @@ function hasBody(req: Parameters<RequestHandler>[0]): boolean {
 }
 
 /**
+ * True when any object in the parsed body has a `__proto__` key, or a `constructor` holding a
+ * `prototype`: harmless after JSON.parse, but one careless merge away from polluting
+ * `Object.prototype`. Iterative, because a 100 kB body can nest thousands of levels deep.
+ */
+function hasPollutingKey(body: unknown): boolean {
+  const pending: unknown[] = [body];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Object.hasOwn(value, '__proto__')) return true;
+    const ctor = (value as Record<string, unknown>).constructor;
+    if (
+      Object.hasOwn(value, 'constructor') &&
+      ctor !== null &&
+      typeof ctor === 'object' &&
+      Object.hasOwn(ctor, 'prototype')
+    ) {
+      return true;
+    }
+    for (const member of Object.values(value)) pending.push(member);
+  }
+  return false;
+}
+
+/**
  * JSON-only body parsing: a body in any other media type is refused with 415 before it is
- * read; a body over `limit` is refused with 413.
+ * read; a body over `limit` is refused with 413; prototype-polluting keys with 400.
  */
 export function jsonBody(limit: string): RequestHandler[] {
   const parse = express.json({ limit, strict: true, type: 'application/json' });
@@ -19,5 +44,12 @@ export function jsonBody(limit: string): RequestHandler[] {
     }
     next();
   };
-  return [requireJson, parse];
+  const refusePollution: RequestHandler = (req, _res, next) => {
+    if (hasPollutingKey(req.body)) {
+      next(new InvalidRequestError('body: the keys __proto__ and constructor.prototype are not allowed'));
+      return;
+    }
+    next();
+  };
+  return [requireJson, parse, refusePollution];
 }
