@@ -133,7 +133,7 @@ describe('JSON body hygiene on /auth-token', () => {
     }
   });
 
-  it('leaves Object.prototype untouched by __proto__ and constructor.prototype bodies', async () => {
+  it('refuses __proto__ and constructor.prototype bodies with 400 and leaves Object.prototype untouched', async () => {
     const bodies = [
       '{"__proto__":{"polluted":true}}',
       '{"constructor":{"prototype":{"polluted":true}}}',
@@ -141,11 +141,20 @@ describe('JSON body hygiene on /auth-token', () => {
     ];
     for (const body of bodies) {
       const response = await post().set('Content-Type', 'application/json').send(body);
-      assert.ok(response.status === 200 || response.status === 400, `status ${response.status}`);
-      if (response.body.smallcaseAuthToken) rememberToken(response.body.smallcaseAuthToken);
+      assertProblem(response, 400, 'invalid_request');
+      assert.match(response.body.detail, /__proto__/);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
       assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
     }
+    const harmless = await post().send({ constructor: 'fine', prototype: 1, nested: [{ proto: true }] });
+    assert.equal(harmless.status, 200);
+    rememberToken(harmless.body.smallcaseAuthToken);
+    const deep = `{"a":${'['.repeat(20_000)}{"__proto__":{}}${']'.repeat(20_000)}}`;
+    assertProblem(await post().set('Content-Type', 'application/json').send(deep), 400, 'invalid_request');
+    const wide = `{"a":[${Array.from({ length: 40_000 }, () => '0').join(',')}]}`;
+    const wideResponse = await post().set('Content-Type', 'application/json').send(wide);
+    assert.equal(wideResponse.status, 200);
+    rememberToken(wideResponse.body.smallcaseAuthToken);
     const response = await request(testApp.app)
       .get('/auth-token?__proto__[polluted]=1&constructor[prototype][polluted]=1')
       .set(bearer(session));
