@@ -2,7 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config/config-types.js';
 import type { GatewayClient } from './gateway/gateway-client.js';
-import { createUserTokens } from './gateway/user-tokens.js';
+import { createUserTokens, type UserTokens } from './gateway/user-tokens.js';
 import { createHoldingsService } from './holdings/holdings-service.js';
 import { createCorsPolicy } from './http/middleware/cors-policy.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
@@ -22,6 +22,7 @@ import { createLinkRouter } from './http/routes/link.routes.js';
 import { createMetricsRouter } from './http/routes/metrics.routes.js';
 import { createOpenApiRouter } from './http/routes/openapi.routes.js';
 import { createTransactionsRouter } from './http/routes/transactions.routes.js';
+import { createWebhooksRouter, WEBHOOK_BODY_LIMIT } from './http/routes/webhooks.routes.js';
 import { createLinkService } from './linking/link-service.js';
 import type { Logger } from './observability/logger.js';
 import { noopMetrics, type ServiceMetrics } from './observability/metrics.js';
@@ -30,6 +31,8 @@ import type { Store } from './store/store.js';
 import { type AuthTokenIssuer, createAuthTokenIssuer } from './tokens/auth-token-issuer.js';
 import type { TokenMinter } from './tokens/token-minter.js';
 import { createTransactionService } from './transactions/transaction-service.js';
+import { createWebhookEffectPlanner } from './webhooks/webhook-effects.js';
+import { createWebhookService } from './webhooks/webhook-service.js';
 
 export const CLIENT_BODY_LIMIT = '100kb';
 const API_VERSION = '0.1.0';
@@ -142,5 +145,26 @@ function mountGatewayRoutes(
   app.use('/link', ...shared.session, ...jsonBody(CLIENT_BODY_LIMIT));
   app.use(createLinkRouter(linkService));
   app.use(['/holdings', '/engine'], ...shared.session);
-  app.use(createHoldingsRouter(createHoldingsService({ gateway, tokens })));
+  app.use(createHoldingsRouter(createHoldingsService({ gateway, tokens, snapshots: store.holdings })));
+  mountWebhookRoutes(app, deps, tokens);
+}
+
+/** `POST /webhooks/smallcase`: no session and no rate limit; the checksum authenticates it. */
+function mountWebhookRoutes(app: Express, deps: AppDeps, tokens: UserTokens): void {
+  const { store, gateway } = deps;
+  const planner = createWebhookEffectPlanner({
+    gateway,
+    tokens,
+    links: store.links,
+    transactions: store.transactions,
+  });
+  const service = createWebhookService({
+    apiSecret: deps.config.gatewayApiSecret,
+    maxAgeSeconds: deps.config.webhookMaxAgeSeconds,
+    webhooks: store.webhooks,
+    planner,
+    metrics: deps.metrics ?? noopMetrics,
+  });
+  app.use('/webhooks/smallcase', ...jsonBody(WEBHOOK_BODY_LIMIT));
+  app.use(createWebhooksRouter(service));
 }

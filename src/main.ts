@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { resolveUpstream } from './emulator/development-upstream.js';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   });
   const server = createHttpServer(app);
   await listen(server, config.port, config.host);
+  upstream.deliverWebhooksTo?.(ownWebhookUrl(server.address(), config.host));
   acceptingTraffic = true;
   logger.info({ port: config.port, host: config.host, store: store.kind, env: config.nodeEnv }, 'listening');
 
@@ -88,6 +90,14 @@ async function main(): Promise<void> {
       exit: (code) => process.exit(code),
     }),
   );
+}
+
+/** The service's own webhook URL, for the in-process emulator (development only). */
+function ownWebhookUrl(address: ReturnType<Server['address']>, host: string): string {
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '';
+  const hostPart = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${hostPart}:${port}/webhooks/smallcase`;
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,8 @@ import type { Logger } from '../observability/logger.js';
 
 export interface Upstream {
   readonly baseUrl: string;
+  /** Points the in-process emulator's completion webhooks at `url`; absent for a real Gateway. */
+  deliverWebhooksTo?(url: string): void;
   close(): Promise<void>;
 }
 
@@ -25,5 +27,9 @@ export async function resolveUpstream(config: Config, logger: Logger): Promise<U
     { gatewayEmulator: emulator.url, controls: `${emulator.url}/__emulator/` },
     `Gateway emulator running in-process at ${emulator.url} as the upstream (GATEWAY_API_URL unset; development only)`,
   );
-  return { baseUrl: emulator.url, close: () => emulator.close() };
+  return {
+    baseUrl: emulator.url,
+    deliverWebhooksTo: (url) => emulator.webhooks.configure({ url }),
+    close: () => emulator.close(),
+  };
 }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { computeWebhookChecksum } from '../webhooks/webhook-checksum.js';
 import { transactionView } from './emulator-gateway.routes.js';
 import type { EmulatorState, Fault } from './emulator-state.js';
+import { completionWebhook } from './emulator-webhook-payloads.js';
+import type { EmulatorWebhooks } from './emulator-webhooks.js';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
 const completeBody = z.object({
@@ -57,6 +59,8 @@ export function createEmulatorControlRouter(options: {
   state: EmulatorState;
   apiSecret: string;
   now: () => number;
+  /** Completion webhooks go through it (when it has a target). */
+  webhooks?: EmulatorWebhooks;
 }): Router {
   const { state, now } = options;
   const router = Router();
@@ -76,6 +80,7 @@ export function createEmulatorControlRouter(options: {
     }
     Object.assign(trx, { status: 'COMPLETED', updatedAt: now(), ...parsed.data });
     state.accounts.set(parsed.data.smallcaseAuthId, parsed.data.broker);
+    options.webhooks?.dispatch(completionWebhook(trx, options.apiSecret, now()));
     return res.json(transactionView(trx, now()));
   });
 
@@ -125,6 +130,10 @@ export function createEmulatorControlRouter(options: {
   router.delete('/requests', (_req, res) => {
     state.requests.length = 0;
     res.status(204).end();
+  });
+
+  router.get('/webhook-deliveries', (_req, res) => {
+    res.json(options.webhooks?.deliveries ?? []);
   });
 
   router.post('/webhooks', async (req, res) => {

@@ -5,6 +5,7 @@ import { createEmulatorAuth } from './emulator-auth.js';
 import { createEmulatorControlRouter } from './emulator-control.routes.js';
 import { createEmulatorGatewayRouter } from './emulator-gateway.routes.js';
 import { createEmulatorState, type EmulatorState, recordRequest } from './emulator-state.js';
+import { createEmulatorWebhooks, type EmulatorWebhooks, type WebhookTarget } from './emulator-webhooks.js';
 
 export interface GatewayEmulatorOptions {
   readonly gatewayName: string;
@@ -15,11 +16,14 @@ export interface GatewayEmulatorOptions {
   readonly now?: () => number;
   /** Defaults to `process.env`; used only to refuse production. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Where to send completion webhooks, and how to redeliver them; none are sent without a URL. */
+  readonly webhook?: WebhookTarget;
 }
 
 export interface GatewayEmulator {
   readonly app: Express;
   readonly state: EmulatorState;
+  readonly webhooks: EmulatorWebhooks;
   /** Ends every response a `hang` fault is holding. */
   releaseHanging(): void;
 }
@@ -72,11 +76,12 @@ export function createGatewayEmulator(options: GatewayEmulatorOptions): GatewayE
   const now = options.now ?? Date.now;
   const state = createEmulatorState();
   const hanging = new Set<express.Response>();
+  const webhooks = createEmulatorWebhooks(options.webhook);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use('/__emulator', createEmulatorControlRouter({ state, apiSecret: options.apiSecret, now }));
+  app.use('/__emulator', createEmulatorControlRouter({ state, apiSecret: options.apiSecret, now, webhooks }));
   app.use(faultInjector(state, hanging));
   app.use(express.json({ limit: '100kb' }));
   const auth = createEmulatorAuth(options);
@@ -94,6 +99,7 @@ export function createGatewayEmulator(options: GatewayEmulatorOptions): GatewayE
   return {
     app,
     state,
+    webhooks,
     releaseHanging() {
       for (const res of hanging) res.destroy();
       hanging.clear();
@@ -104,6 +110,7 @@ export function createGatewayEmulator(options: GatewayEmulatorOptions): GatewayE
 export interface RunningEmulator {
   readonly url: string;
   readonly state: EmulatorState;
+  readonly webhooks: EmulatorWebhooks;
   close(): Promise<void>;
 }
 
@@ -125,8 +132,10 @@ export async function startGatewayEmulator(
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     state: emulator.state,
+    webhooks: emulator.webhooks,
     close: () =>
       new Promise<void>((resolve) => {
+        emulator.webhooks.close();
         emulator.releaseHanging();
         server.close(() => resolve());
         server.closeAllConnections();

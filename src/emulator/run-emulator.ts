@@ -17,7 +17,13 @@ async function run(): Promise<void> {
     return randomBytes(32).toString('base64url');
   };
   const gatewayName = env.GATEWAY_NAME || 'gatewaydemo';
+  const webhookUrl = env.EMULATOR_WEBHOOK_URL || undefined;
+  if (webhookUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(webhookUrl)) {
+    process.stderr.write('config error: EMULATOR_WEBHOOK_URL: must be an http(s) URL\n');
+    process.exit(1);
+  }
   const emulator = await startGatewayEmulator({
+    webhook: { url: webhookUrl },
     gatewayName,
     gatewaySecret: secret('GATEWAY_SECRET'),
     apiSecret: secret('GATEWAY_API_SECRET'),
@@ -25,8 +31,11 @@ async function run(): Promise<void> {
     host: env.EMULATOR_HOST || '127.0.0.1',
   });
   const note = generated.length > 0 ? ` (random per start: ${generated.join(', ')})` : '';
+  const hooks = webhookUrl
+    ? `completion webhooks go to ${webhookUrl}`
+    : 'no EMULATOR_WEBHOOK_URL: no webhooks';
   process.stdout.write(
-    `Gateway emulator for gateway "${gatewayName}" listening on ${emulator.url}; control endpoints under ${emulator.url}/__emulator/${note}\n`,
+    `Gateway emulator for gateway "${gatewayName}" listening on ${emulator.url}; control endpoints under ${emulator.url}/__emulator/; ${hooks}${note}\n`,
   );
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);

@@ -1,6 +1,8 @@
 import { AppError, InvalidRequestError, NotFoundError } from '../errors/app-errors.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
+import { GatewayTimeoutError, GatewayUnavailableError } from '../gateway/gateway-errors.js';
 import type { UserTokens } from '../gateway/user-tokens.js';
+import type { HoldingsSnapshotRepository, Link } from '../store/store.js';
 
 const MAX_QUERY_LENGTH = 2048;
 
@@ -30,12 +32,41 @@ function reencodeQuery(rawQuery: string): string {
   return params.toString();
 }
 
-export function createHoldingsService(deps: { gateway: GatewayClient; tokens: UserTokens }): HoldingsService {
+/**
+ * When the Gateway is unavailable (503, timeout, circuit open), the snapshot the last holdings
+ * webhook stored, marked `snapshot: {stale: true, snapshotAt}`; only one taken for the account
+ * the user is linked to now. Otherwise the Gateway's error stands.
+ */
+async function staleSnapshot(
+  snapshots: HoldingsSnapshotRepository | undefined,
+  link: Link,
+  error: unknown,
+): Promise<unknown> {
+  const unavailable = error instanceof GatewayUnavailableError || error instanceof GatewayTimeoutError;
+  if (!unavailable || !snapshots) throw error;
+  const snapshot = await snapshots.latestFor(link.partnerUserId);
+  if (!snapshot || snapshot.smallcaseAuthId !== link.smallcaseAuthId) throw error;
+  const marker = { snapshot: { stale: true, snapshotAt: snapshot.snapshotAt.toISOString() } };
+  const data = snapshot.data;
+  return typeof data === 'object' && data !== null && !Array.isArray(data)
+    ? { ...data, ...marker }
+    : { data, ...marker };
+}
+
+export function createHoldingsService(deps: {
+  gateway: GatewayClient;
+  tokens: UserTokens;
+  snapshots?: HoldingsSnapshotRepository;
+}): HoldingsService {
   return {
     async holdings({ partnerUserId, requestId }) {
       const { link, authToken } = await deps.tokens.forUser(partnerUserId);
       if (!link) throw new AppError('broker_not_linked', 'Holdings need a linked broker account.');
-      return deps.gateway.holdings({ authToken, requestId });
+      try {
+        return await deps.gateway.holdings({ authToken, requestId });
+      } catch (error) {
+        return staleSnapshot(deps.snapshots, link, error);
+      }
     },
     async engine({ partnerUserId, rawPath, rawQuery, requestId }) {
       if (!deps.gateway.paths.isEngineReadPath(rawPath))

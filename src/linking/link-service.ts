@@ -1,11 +1,10 @@
-import { AppError } from '../errors/app-errors.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
-import { GatewayError } from '../gateway/gateway-errors.js';
 import type { UserTokens } from '../gateway/user-tokens.js';
 import type { LinkRepository, TransactionRepository } from '../store/store.js';
 import type { AuthTokenGrant, AuthTokenIssuer } from '../tokens/auth-token-issuer.js';
 import type { TokenMinter } from '../tokens/token-minter.js';
 import type { TransactionService } from '../transactions/transaction-service.js';
+import { isRefused, linkRefusal, requireCompletedLink } from './link-rules.js';
 
 export type LinkGrant = AuthTokenGrant & { readonly broker: string | null };
 
@@ -46,30 +45,8 @@ export function createLinkService(deps: {
         broker: details.broker,
         at: now(),
       });
-      if (details.status !== 'COMPLETED') {
-        throw new AppError(
-          'transaction_not_complete',
-          `The transaction is ${details.status}, not COMPLETED.`,
-        );
-      }
-      if (!details.smallcaseAuthId) {
-        throw new GatewayError('The Gateway did not say which account completed the transaction.');
-      }
-      const outcome = await deps.links.link({
-        partnerUserId,
-        smallcaseAuthId: details.smallcaseAuthId,
-        broker: details.broker,
-        at: now(),
-      });
-      if (outcome.status === 'account_in_use') {
-        throw new AppError('smallcase_account_in_use', 'That smallcase account is linked to another user.');
-      }
-      if (outcome.status === 'user_already_linked') {
-        throw new AppError(
-          'already_linked',
-          'This user is linked to another smallcase account; unlink first.',
-        );
-      }
+      const outcome = await deps.links.link(requireCompletedLink(partnerUserId, details, now()));
+      if (isRefused(outcome)) throw linkRefusal(outcome);
       const grant = deps.issuer.grant(deps.minter.mintConnected(outcome.link.smallcaseAuthId));
       return { ...grant, broker: outcome.link.broker };
     },

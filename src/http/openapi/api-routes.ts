@@ -6,6 +6,7 @@ import { linkRoutes } from '../routes/link.routes.js';
 import { metricsRoutes } from '../routes/metrics.routes.js';
 import { openApiRoutes } from '../routes/openapi.routes.js';
 import { transactionsRoutes } from '../routes/transactions.routes.js';
+import { webhookRoutes } from '../routes/webhooks.routes.js';
 import type { RouteSpec } from './route-spec.js';
 
 /**
@@ -17,6 +18,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...transactionsRoutes,
   ...linkRoutes,
   ...holdingsRoutes,
+  ...webhookRoutes,
   ...healthRoutes,
   ...metricsRoutes,
   ...openApiRoutes,

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** What a webhook is about, from its body alone (the body is a notification, not evidence). */
+export type WebhookKind = 'transaction' | 'holdings_import' | 'mf_holdings_import' | 'account';
+
+/** The fields the checksum covers, in the form they were sent. */
+export interface AuthenticatedFields {
+  readonly checksum: unknown;
+  /** The timestamp's decimal text exactly as sent (a JSON integer's text, or the numeric string). */
+  readonly timestampText: string;
+  readonly timestampMs: number;
+  readonly smallcaseAuthId: string | undefined;
+  readonly transactionId: string | undefined;
+}
+
+export interface WebhookNotification extends AuthenticatedFields {
+  readonly kind: WebhookKind;
+  readonly batchId: string | undefined;
+  readonly status: string | undefined;
+  readonly intent: string | undefined;
+}
+
+const MS_THRESHOLD = 1e12;
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+// `z.object` strips unknown keys and reads only its own shape, so `__proto__` or `constructor`
+// keys in the body are never copied anywhere.
+const authenticated = z.object({
+  checksum: z.unknown(),
+  timestamp: z.union([z.int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,16}$/)]),
+  smallcaseAuthId: z.string().max(128).nullish(),
+  transactionId: z.string().max(128).nullish(),
+});
+
+// Unauthenticated extras: an unreadable value is ignored rather than refused.
+const label = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(/^[A-Za-z0-9 _.:-]{1,128}$/))
+  .optional()
+  .catch(undefined);
+const notification = z.object({ batchId: label, status: label, intent: label });
+
+/**
+ * Reads the checksum-covered fields; undefined when they are missing or malformed, which the
+ * caller answers like a bad checksum. An empty `smallcaseAuthId` counts as absent.
+ */
+export function readAuthenticatedFields(body: unknown): AuthenticatedFields | undefined {
+  const parsed = authenticated.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { checksum, timestamp, smallcaseAuthId, transactionId } = parsed.data;
+  const timestampText = String(timestamp);
+  const value = Number(timestampText);
+  return {
+    checksum,
+    timestampText,
+    timestampMs: value >= MS_THRESHOLD ? value : value * 1000,
+    smallcaseAuthId: smallcaseAuthId || undefined,
+    transactionId: transactionId || undefined,
+  };
+}
+
+/** The rest of the body, read after the checksum verified; undefined when an id is not an id. */
+export function readNotification(
+  body: unknown,
+  fields: AuthenticatedFields,
+): WebhookNotification | undefined {
+  const ids = [fields.smallcaseAuthId, fields.transactionId].filter((id) => id !== undefined);
+  if (ids.some((id) => !ID.test(id))) return undefined;
+  const { batchId, status, intent } = notification.parse(body);
+  return { ...fields, batchId, status, intent, kind: kindOf(fields, intent, body) };
+}
+
+function kindOf(fields: AuthenticatedFields, intent: string | undefined, body: unknown): WebhookKind {
+  // MF imports are checksummed over the transactionId because they carry no smallcaseAuthId.
+  if (intent === 'MF_HOLDINGS_IMPORT') return 'mf_holdings_import';
+  if (intent === undefined && fields.smallcaseAuthId === undefined) return 'mf_holdings_import';
+  const hasHoldings = typeof body === 'object' && body !== null && Object.hasOwn(body, 'securities');
+  if (intent === 'HOLDINGS_IMPORT' || hasHoldings) return 'holdings_import';
+  return fields.transactionId === undefined ? 'account' : 'transaction';
+}
+
+/**
+ * The deduplication key: SHA-256 over kind, transactionId, smallcaseAuthId, the timestamp text,
+ * batchId and status. A redelivery repeats all of them; "orders placed" and "batch complete" of
+ * one transaction differ in status or timestamp. The body fields are not covered by the
+ * checksum, so a forged variant gets its own key, but all it can cause is a fresh read of the
+ * Gateway's own data.
+ */
+export function eventKeyOf(event: WebhookNotification): string {
+  const parts = [
+    event.kind,
+    event.transactionId ?? '',
+    event.smallcaseAuthId ?? '',
+    event.timestampText,
+    event.batchId ?? '',
+    event.status ?? '',
+  ];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/** Whether `timestampMs` is within `maxAgeSeconds` in the past and five minutes in the future. */
+export function isFresh(timestampMs: number, nowMs: number, maxAgeSeconds: number): boolean {
+  const FUTURE_SKEW_MS = 5 * 60 * 1000;
+  return timestampMs >= nowMs - maxAgeSeconds * 1000 && timestampMs <= nowMs + FUTURE_SKEW_MS;
+}
