@@ -24,12 +24,13 @@ function options(durationSeconds: number): autocannon.Options {
 const ms = (histogram: RecordableHistogram, percentile: number) =>
   histogram.count > 0 ? histogram.percentile(percentile) / 1000 : Number.NaN;
 
-function emit(line: LoadSample | { kind: 'result'; result: LoadResult }): void {
+function emit(line: LoadSample | { kind: 'measuring' } | { kind: 'result'; result: LoadResult }): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 async function main(): Promise<void> {
   if (spec.warmupSeconds > 0) await autocannon(options(spec.warmupSeconds));
+  emit({ kind: 'measuring' });
   const latencies = createHistogram();
   const window = { latencies: createHistogram(), non2xx: 0, errors: 0, startedAt: Date.now() };
   const instance = autocannon(options(spec.durationSeconds));

@@ -49,6 +49,7 @@ export function runLoad(
   spec: LoadSpec,
   cpus: string | undefined,
   onSample?: (sample: LoadSample) => void,
+  onMeasuring?: () => void,
 ): Promise<LoadResult> {
   const nodeArgs = ['--import', import.meta.resolve('tsx'), GENERATOR, JSON.stringify(spec)];
   const [command, args] = cpus
@@ -66,8 +67,12 @@ export function runLoad(
       pending = lines.pop() ?? '';
       for (const line of lines) {
         if (line.trim() === '') continue;
-        const parsed = JSON.parse(line) as LoadSample | { kind: 'result'; result: LoadResult };
+        const parsed = JSON.parse(line) as
+          | LoadSample
+          | { kind: 'measuring' }
+          | { kind: 'result'; result: LoadResult };
         if (parsed.kind === 'sample') onSample?.(parsed);
+        else if (parsed.kind === 'measuring') onMeasuring?.();
         else result = parsed.result;
       }
     });

@@ -16,7 +16,11 @@ export interface ScenarioResult {
   readonly halfRate?: LoadResult & { readonly rate: number };
   readonly peakRssMb?: number;
   readonly readyMs?: number;
+  /** Server CPU time (user + system) per request during the measured run. */
+  readonly cpuMicrosPerRequest?: number;
   readonly ratioToBaseline?: number;
+  /** Baseline CPU per request divided by this one's: robust when other work shares the machine. */
+  readonly cpuRatioToBaseline?: number;
   readonly p50DeltaMs?: number;
 }
 
@@ -33,6 +37,9 @@ export function withRatios(results: readonly ScenarioResult[]): ScenarioResult[]
       ...result,
       ratioToBaseline: result.max.requestsPerSecond / baseline.max.requestsPerSecond,
       p50DeltaMs: result.max.p50Ms - baseline.max.p50Ms,
+      ...(result.cpuMicrosPerRequest && baseline.cpuMicrosPerRequest
+        ? { cpuRatioToBaseline: baseline.cpuMicrosPerRequest / result.cpuMicrosPerRequest }
+        : {}),
     };
   });
 }
@@ -47,11 +54,13 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     'p99 ms at half max',
     'peak RSS MB',
     'ready ms',
-    'ratio',
+    'CPU µs/req',
+    'ratio req/s (CPU)',
+    'baseline',
   ];
   const rows = results.map((result) =>
     result.status !== 'ok'
-      ? [result.id, `${result.status}: ${result.message ?? ''}`, '', '', '', '', '', '']
+      ? [result.id, `${result.status}: ${result.message ?? ''}`, '', '', '', '', '', '', '', '']
       : [
           result.id,
           fixed(result.max?.requestsPerSecond, 0),
@@ -60,9 +69,11 @@ export function formatTable(results: readonly ScenarioResult[]): string {
           result.halfRate ? `${fixed(result.halfRate.p99Ms, 2)} (at ${result.halfRate.rate}/s)` : '-',
           fixed(result.peakRssMb, 0),
           fixed(result.readyMs, 0),
+          fixed(result.cpuMicrosPerRequest, 0),
           result.ratioToBaseline === undefined
             ? '-'
-            : `${fixed(result.ratioToBaseline, 2)} of ${result.baselineId}`,
+            : `${fixed(result.ratioToBaseline, 2)} (${fixed(result.cpuRatioToBaseline, 2)})`,
+          result.baselineId ?? '-',
         ],
   );
   const widths = header.map((title, column) =>

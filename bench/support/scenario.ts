@@ -2,7 +2,7 @@ import type { BenchSecrets } from './fixtures.js';
 import type { Launched } from './launch.js';
 import { type LoadSpec, runLoad } from './load.js';
 import type { BenchUser } from './prepare.js';
-import type { CorePlan } from './processes.js';
+import { type CorePlan, cpuTimeMs } from './processes.js';
 import type { ScenarioResult } from './report.js';
 
 export interface BenchSettings {
@@ -86,7 +86,16 @@ export async function runScenario(context: BenchContext, scenario: Scenario): Pr
     const probeFailure = await scenario.probe?.(context, started);
     if (probeFailure) return { ...base, status: 'skipped', message: probeFailure };
     const spec = loadSpec(context, started, scenario.request(context, started));
-    const max = await runLoad(spec, context.cores.load);
+    const pid = started.target.child.pid;
+    let cpuAtStart: number | undefined;
+    const max = await runLoad(spec, context.cores.load, undefined, () => {
+      cpuAtStart = cpuTimeMs(pid);
+    });
+    const cpuAtEnd = cpuTimeMs(pid);
+    const cpuMsPerRequest =
+      cpuAtStart === undefined || cpuAtEnd === undefined || max.totalRequests === 0
+        ? undefined
+        : (cpuAtEnd - cpuAtStart) / max.totalRequests;
     const maxFailure = failures(max);
     if (maxFailure) return { ...base, status: 'error', message: maxFailure, max };
     let halfRate: ScenarioResult['halfRate'];
@@ -104,6 +113,7 @@ export async function runScenario(context: BenchContext, scenario: Scenario): Pr
       max,
       ...(halfRate ? { halfRate } : {}),
       ...(memory ? { peakRssMb: memory.peakRssMb } : {}),
+      ...(cpuMsPerRequest === undefined ? {} : { cpuMicrosPerRequest: cpuMsPerRequest * 1000 }),
       readyMs: started.target.readyMs,
     };
   } catch (error) {
