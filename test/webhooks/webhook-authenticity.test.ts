@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import request from 'supertest';
+import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
+import type { WebhookOutcome } from '../../src/observability/metrics.js';
+import { eventKeyOf, readAuthenticatedFields, readNotification } from '../../src/webhooks/webhook-payload.js';
+import { startTestEmulator } from '../support/gateway-emulator.js';
+import { buildTestApp, type TestApp } from '../support/test-app.js';
+import { type Body, sign, webhookOutcomes } from './webhook-fixtures.js';
+
+const MAX_AGE_SECONDS = 3600;
+
+describe('POST /webhooks/smallcase: authenticity', () => {
+  let emulator: RunningEmulator;
+  let t: TestApp;
+  let outcomes: WebhookOutcome[];
+  before(async () => {
+    emulator = await startTestEmulator();
+    const observed = webhookOutcomes();
+    outcomes = observed.outcomes;
+    t = buildTestApp({
+      env: { GATEWAY_API_URL: emulator.url, WEBHOOK_MAX_AGE_SECONDS: String(MAX_AGE_SECONDS) },
+      deps: { metrics: observed.metrics },
+    });
+  });
+  after(async () => {
+    await t.close();
+    await emulator.close();
+  });
+  beforeEach(() => {
+    emulator.state.requests.splice(0);
+    outcomes.splice(0);
+  });
+
+  const post = (body: unknown) =>
+    request(t.app)
+      .post('/webhooks/smallcase')
+      .send(body as object);
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+  let counter = 0;
+  const account = () => `SCA_auth_${++counter}`;
+  const isRecorded = (body: Body) => {
+    const fields = readAuthenticatedFields(body);
+    const event = fields && readNotification(body, fields);
+    assert.ok(event, 'the body is readable');
+    return t.store.webhooks.isRecorded(eventKeyOf(event));
+  };
+  const assertRefused = async (body: unknown, why: string) => {
+    const res = await post(body);
+    assert.equal(res.status, 401, `${why}: ${res.status} ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.code, 'unauthenticated', why);
+    assert.match(res.headers['content-type'] ?? '', /^application\/problem\+json/, why);
+  };
+
+  it('accepts a correctly checksummed webhook with 200 {"received":true} and records it', async () => {
+    const body = sign({ smallcaseAuthId: account(), timestamp: nowSeconds() });
+    const res = await post(body).expect(200);
+    assert.deepEqual(res.body, { received: true });
+    assert.equal(await isRecorded(body), true);
+    assert.deepEqual(outcomes, ['applied']);
+    assert.equal(emulator.state.requests.length, 0, 'an unknown user needs no Gateway call');
+  });
+
+  it('accepts seconds, milliseconds and numeric strings, with the checksum over the text as sent', async () => {
+    const id = account();
+    const seconds = nowSeconds();
+    await post(sign({ smallcaseAuthId: id, timestamp: seconds })).expect(200);
+    await post(sign({ smallcaseAuthId: id, timestamp: seconds * 1000 + 123 })).expect(200);
+    await post(sign({ smallcaseAuthId: id, timestamp: String(seconds + 1) })).expect(200);
+    await post(sign({ smallcaseAuthId: id, timestamp: String((seconds + 2) * 1000) })).expect(200);
+    const signedAsSeconds = sign({ smallcaseAuthId: id, timestamp: seconds + 3 });
+    await assertRefused({ ...signedAsSeconds, timestamp: (seconds + 3) * 1000 }, 'the same instant in ms');
+    await assertRefused({ ...signedAsSeconds, timestamp: `0${seconds + 3}` }, 'a leading zero');
+  });
+
+  it('refuses a tampered webhook: another account, another timestamp, another secret', async () => {
+    const body = sign({ smallcaseAuthId: account(), timestamp: nowSeconds() });
+    await assertRefused({ ...body, smallcaseAuthId: account() }, 'account swapped');
+    await assertRefused({ ...body, timestamp: (body.timestamp as number) - 1 }, 'timestamp changed');
+    await assertRefused(sign({ smallcaseAuthId: account() }, 'not-the-api-secret'), 'wrong key');
+    const mf = sign({ transactionId: 'TRX_tampered', timestamp: nowSeconds() });
+    await assertRefused({ ...mf, transactionId: 'TRX_other' }, 'transactionId swapped');
+    await assertRefused({ ...mf, smallcaseAuthId: 'SCA_added' }, 'smallcaseAuthId added to an MF payload');
+    assert.equal(await isRecorded({ ...body, smallcaseAuthId: 'x' }), false);
+    assert.deepEqual(new Set(outcomes), new Set(['rejected']));
+    assert.equal(emulator.state.requests.length, 0, 'nothing fetched');
+  });
+
+  it('refuses stale webhooks and ones more than five minutes in the future, in seconds and in ms', async () => {
+    const now = nowSeconds();
+    await assertRefused(
+      sign({ smallcaseAuthId: account(), timestamp: now - MAX_AGE_SECONDS - 60 }),
+      'stale s',
+    );
+    await assertRefused(
+      sign({ smallcaseAuthId: account(), timestamp: (now - MAX_AGE_SECONDS - 60) * 1000 }),
+      'stale ms',
+    );
+    await assertRefused(sign({ smallcaseAuthId: account(), timestamp: now + 6 * 60 }), 'future s');
+    await assertRefused(sign({ smallcaseAuthId: account(), timestamp: (now + 6 * 60) * 1000 }), 'future ms');
+    await assertRefused(sign({ smallcaseAuthId: account(), timestamp: 0 }), 'epoch');
+    await post(sign({ smallcaseAuthId: account(), timestamp: now - MAX_AGE_SECONDS + 60 })).expect(200);
+    await post(sign({ smallcaseAuthId: account(), timestamp: (now + 4 * 60) * 1000 })).expect(200);
+  });
+
+  it('refuses malformed checksums without ever failing with a 500', async () => {
+    const good = sign({ smallcaseAuthId: account(), timestamp: nowSeconds() });
+    const checksum = good.checksum as string;
+    const variants: unknown[] = [
+      undefined,
+      null,
+      '',
+      checksum.slice(0, 63),
+      `${checksum}0`,
+      checksum.toUpperCase(),
+      `${checksum.slice(0, 62)}zz`,
+      'é'.repeat(32),
+      '😀'.repeat(16),
+      `${checksum.slice(0, 60)}\u0000abc`,
+      ` ${checksum.slice(1)}`,
+      `${checksum}\n`,
+      Buffer.from(checksum, 'hex').toString('base64'),
+      42,
+      true,
+      [checksum],
+      { checksum },
+    ];
+    for (const variant of variants) {
+      await assertRefused({ ...good, checksum: variant }, `checksum ${JSON.stringify(variant)}`);
+    }
+    assert.equal(await isRecorded(good), false);
+  });
+
+  it('refuses missing or malformed timestamps and ids, and bodies that are not objects', async () => {
+    const id = account();
+    const base = sign({ smallcaseAuthId: id, timestamp: nowSeconds() });
+    const { timestamp: _dropped, ...noTimestamp } = base;
+    const bodies: unknown[] = [
+      noTimestamp,
+      { ...base, timestamp: null },
+      { ...base, timestamp: 1.5 },
+      { ...base, timestamp: -1 },
+      { ...base, timestamp: '1e12' },
+      { ...base, timestamp: ' 1700000000' },
+      { ...base, timestamp: { valueOf: 1 } },
+      { ...base, smallcaseAuthId: 7 },
+      { checksum: base.checksum, timestamp: base.timestamp },
+      [base],
+      {},
+    ];
+    for (const body of bodies) await assertRefused(body, `body ${JSON.stringify(body)}`);
+    const invalid = await post(sign({ smallcaseAuthId: 'not an id!', timestamp: nowSeconds() }));
+    assert.equal(invalid.status, 400, 'authentic but unusable ids');
+  });
+
+  it('refuses __proto__ and constructor.prototype keys with 400 (house rule), polluting nothing', async () => {
+    const signed = JSON.stringify(sign({ smallcaseAuthId: account(), timestamp: nowSeconds() })).slice(1);
+    for (const prefix of [
+      '{"__proto__":{"polluted":"yes","intent":"HOLDINGS_IMPORT"},',
+      '{"constructor":{"prototype":{"polluted":"yes"}},',
+      '{"securities":[{"nested":{"__proto__":{"polluted":"yes"}}}],',
+    ]) {
+      const raw = `${prefix}${signed}`;
+      const res = await request(t.app)
+        .post('/webhooks/smallcase')
+        .set('content-type', 'application/json')
+        .send(raw);
+      assert.equal(res.status, 400, raw.slice(0, 60));
+      assert.equal(res.body.code, 'invalid_request');
+      assert.equal(await isRecorded(JSON.parse(raw) as Body), false);
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
+  });
+
+  it('reads only its own fields: a __proto__ key in a parsed body changes neither the kind nor the key', () => {
+    const plain = sign({ smallcaseAuthId: 'SCA_proto', timestamp: nowSeconds() });
+    const polluted = JSON.parse(
+      `{"__proto__":{"intent":"HOLDINGS_IMPORT","status":"X"},${JSON.stringify(plain).slice(1)}`,
+    );
+    const event = readNotification(polluted, readAuthenticatedFields(polluted) ?? assert.fail());
+    assert.equal(event?.kind, 'account');
+    assert.equal(event?.status, undefined);
+    const reference = readNotification(plain, readAuthenticatedFields(plain) ?? assert.fail());
+    assert.equal(eventKeyOf(event ?? assert.fail()), eventKeyOf(reference ?? assert.fail()));
+  });
+
+  it('answers 415 for a non-JSON body and 413 above 1 MB, before any work', async () => {
+    const body = sign({ smallcaseAuthId: account(), timestamp: nowSeconds() });
+    const text = await request(t.app)
+      .post('/webhooks/smallcase')
+      .set('content-type', 'text/plain')
+      .send(JSON.stringify(body));
+    assert.equal(text.status, 415);
+    assert.equal(text.body.code, 'unsupported_media_type');
+    const huge = await post({ ...body, padding: 'x'.repeat(1024 * 1024) });
+    assert.equal(huge.status, 413);
+    assert.equal(huge.body.code, 'payload_too_large');
+    assert.equal(await isRecorded(body), false);
+    assert.equal(outcomes.length, 0);
+    await post({ ...body, padding: 'x'.repeat(500 * 1024) }).expect(200);
+  });
+
+  it('answers a sequential redelivery 200 without applying it again, and is not rate limited', async () => {
+    const body = sign({ smallcaseAuthId: account(), timestamp: nowSeconds() });
+    for (let i = 0; i < 70; i += 1) await post(body).expect(200);
+    assert.equal(outcomes[0], 'applied');
+    assert.equal(outcomes.filter((outcome) => outcome === 'duplicate').length, 69);
+  });
+});
