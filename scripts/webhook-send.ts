@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { request } from 'undici';
+import { readSecret, readSecretFile } from '../src/config/secret-source.js';
+import { computeWebhookChecksum } from '../src/webhooks/webhook-checksum.js';
+
+const USAGE = `usage: npm run webhook:send -- --url <url> [--smallcase-auth-id <id>] [--transaction-id <id>]
+       [--timestamp <seconds or ms>] [--ms] [--body '<json object of extra fields>']
+Signs with GATEWAY_API_SECRET (or GATEWAY_API_SECRET_FILE) from the environment and prints the response status.`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        url: { type: 'string' },
+        'smallcase-auth-id': { type: 'string' },
+        'transaction-id': { type: 'string' },
+        timestamp: { type: 'string' },
+        ms: { type: 'boolean', default: false },
+        body: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
+function extraFields(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {}
+  return fail('--body: must be a JSON object');
+}
+
+/** `npm run webhook:send`: sends one checksummed test webhook, as the Gateway would. */
+async function main(): Promise<void> {
+  const args = options();
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!args.url || !URL.canParse(args.url) || !/^https?:$/.test(new URL(args.url).protocol)) {
+    fail('--url: an http(s) URL is required');
+  }
+  const problems: string[] = [];
+  const apiSecret = readSecret(process.env, 'GATEWAY_API_SECRET', readSecretFile, problems);
+  if (problems.length > 0) fail(problems.join('\n'));
+  if (!apiSecret) fail('GATEWAY_API_SECRET: not set (the apiSecret is the checksum key)');
+  const smallcaseAuthId = args['smallcase-auth-id'];
+  const transactionId = args['transaction-id'];
+  if (!smallcaseAuthId && !transactionId) fail('give --smallcase-auth-id and/or --transaction-id');
+  if (args.timestamp !== undefined && !/^\d{1,16}$/.test(args.timestamp)) fail('--timestamp: digits only');
+  const timestamp = args.timestamp ?? String(args.ms ? Date.now() : Math.floor(Date.now() / 1000));
+  const checksum = computeWebhookChecksum(apiSecret, { timestamp, smallcaseAuthId, transactionId });
+  const body = {
+    ...extraFields(args.body),
+    // A number, as the Gateway sends it, unless that would change its text (leading zeros).
+    timestamp: String(Number(timestamp)) === timestamp ? Number(timestamp) : timestamp,
+    ...(smallcaseAuthId ? { smallcaseAuthId } : {}),
+    ...(transactionId ? { transactionId } : {}),
+    checksum,
+  };
+  const response = await request(args.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'gateway-token-service webhook:send' },
+    body: JSON.stringify(body),
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
+  const text = (await response.body.text()).slice(0, 2000);
+  process.stdout.write(`HTTP ${response.statusCode}\n${text}\n`);
+  process.exitCode = response.statusCode >= 200 && response.statusCode < 300 ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`webhook:send failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
