@@ -15,6 +15,14 @@ interface Operation {
 
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 
+/** Follows `keys` into nested JSON; undefined as soon as a step is missing. */
+function at(value: unknown, ...keys: (string | number)[]): unknown {
+  return keys.reduce<unknown>(
+    (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
+    value,
+  );
+}
+
 function operationsOf(document: Json): Operation[] {
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(document.paths as Record<string, Json>)) {
@@ -121,8 +129,9 @@ describe('GET /openapi.json', () => {
           | Json
           | undefined;
         if (!problem) continue;
-        const codes = (((problem.schema as Json).allOf as Json[])[1]?.properties as Json).code as Json;
-        for (const code of codes.enum as string[]) {
+        const codes = at(problem, 'schema', 'allOf', 1, 'properties', 'code', 'enum');
+        assert.ok(Array.isArray(codes), `${where} ${status}: problem codes listed`);
+        for (const code of codes as string[]) {
           assert.ok((PROBLEM_CODES as string[]).includes(code), `${where}: ${code} is a contract code`);
           assert.equal(String(statusOf(code as never)), status, `${where}: ${code} under its own status`);
         }
@@ -136,7 +145,7 @@ describe('GET /openapi.json', () => {
     assert.ok(post);
     assert.deepEqual(post.security, [{ partnerSession: [] }]);
     const responses = post.responses as Record<string, Json>;
-    const ok = (responses['200']?.content as Record<string, Json>)['application/json']?.schema as Json;
+    const ok = at(responses, '200', 'content', 'application/json', 'schema') as Json;
     assert.deepEqual(
       Object.keys(ok.properties as Json).sort(),
       ['expiresAt', 'gatewayName', 'smallcaseAuthToken', 'userType'].sort(),
