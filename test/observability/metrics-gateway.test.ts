@@ -8,6 +8,7 @@ import { startTestEmulator } from '../support/gateway-emulator.js';
 import { rememberToken } from '../support/log-capture.js';
 import { parseExposition, type Sample, sampleValue } from '../support/prometheus-text.js';
 import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
+import { sign } from '../webhooks/webhook-fixtures.js';
 
 describe('/metrics over a Gateway journey', () => {
   const metrics = createPrometheusMetrics();
@@ -100,6 +101,38 @@ describe('/metrics over a Gateway journey', () => {
     );
     assert.equal(
       sampleValue(samples, 'gts_http_requests_total', { route: '/transactions', status: '502' }),
+      1,
+    );
+  });
+
+  it('counts webhook deliveries by outcome: applied once, then duplicate, and a bad checksum rejected', async () => {
+    const auth = bearer(testApp.session('user-metrics-webhook-9e4b'));
+    const created = await request(testApp.app)
+      .post('/transactions')
+      .set(auth)
+      .send({ intent: 'CONNECT' })
+      .expect(201);
+    const { transactionId } = created.body as { transactionId: string };
+    const completed = await fetch(`${emulator.url}/__emulator/transactions/${transactionId}/complete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ smallcaseAuthId: 'SCA_metrics_hook', broker: 'kite' }),
+    });
+    assert.equal(completed.status, 200);
+    const delivery = sign({ smallcaseAuthId: 'SCA_metrics_hook', transactionId, intent: 'CONNECT' });
+    await request(testApp.app).post('/webhooks/smallcase').send(delivery).expect(200);
+    await request(testApp.app).post('/webhooks/smallcase').send(delivery).expect(200);
+    await request(testApp.app)
+      .post('/webhooks/smallcase')
+      .send({ ...delivery, checksum: '0'.repeat(64) })
+      .expect(401);
+
+    const samples = await scrape();
+    assert.equal(sampleValue(samples, 'gts_webhooks_total', { outcome: 'applied' }), 1);
+    assert.equal(sampleValue(samples, 'gts_webhooks_total', { outcome: 'duplicate' }), 1);
+    assert.equal(sampleValue(samples, 'gts_webhooks_total', { outcome: 'rejected' }), 1);
+    assert.equal(
+      sampleValue(samples, 'gts_http_requests_total', { route: '/webhooks/smallcase', status: '401' }),
       1,
     );
   });
