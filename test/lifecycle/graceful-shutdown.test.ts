@@ -90,6 +90,16 @@ describe('SIGTERM with 100 slow requests in flight', () => {
       slowAuthToken(busyAgent, service.port, sessions.session(`shutdown-user-${index}`)),
     );
     await Promise.all(slow.map((request) => request.sent));
+    // The server accepts connections in order: once a later connection is answered, all 100 are in.
+    const probe = await new Promise<number>((resolve, reject) =>
+      request({ host: '127.0.0.1', port: service.port, path: '/healthz', agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+        .on('error', reject)
+        .end(),
+    );
+    assert.equal(probe, 200);
     await delay(300);
 
     service.child.kill('SIGTERM');

@@ -5,7 +5,10 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-/** A whole-second time, so both adapters (text ISO vs timestamptz) round-trip it exactly. */
+// One fixed whole second per run: times compare exactly however long a test takes.
+const BASE_MS = Math.floor(Date.now() / 1000) * 1000;
+
+/** A time `offsetSeconds` after a fixed base, exactly representable by both adapters. */
 export function at(offsetSeconds = 0): Date {
-  return new Date(Math.floor(Date.now() / 1000) * 1000 + offsetSeconds * 1000);
+  return new Date(BASE_MS + offsetSeconds * 1000);
 }
