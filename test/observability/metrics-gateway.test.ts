@@ -137,3 +137,44 @@ describe('/metrics over a Gateway journey', () => {
     );
   });
 });
+
+describe('/metrics when the Gateway is unreachable', () => {
+  it('shows the breaker open and calls refused by it, after enough upstream failures', async () => {
+    const metrics = createPrometheusMetrics();
+    const testApp = buildTestApp({ env: { GATEWAY_API_URL: 'http://127.0.0.1:9' }, deps: { metrics } });
+    try {
+      await testApp.store.links.link({
+        partnerUserId: 'user-metrics-breaker',
+        smallcaseAuthId: 'SCA_metrics_breaker',
+        broker: 'kite',
+        at: new Date(),
+      });
+      const auth = bearer(testApp.session('user-metrics-breaker'));
+      let samples: Sample[] = [];
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const response = await request(testApp.app).get('/holdings').set(auth);
+        assert.equal(response.body.code, 'gateway_unavailable');
+        samples = parseExposition((await request(testApp.app).get('/metrics').expect(200)).text);
+        if (sampleValue(samples, 'gts_circuit_breaker_state', { state: 'open' }) === 1) break;
+      }
+      assert.equal(sampleValue(samples, 'gts_circuit_breaker_state', { state: 'open' }), 1);
+      assert.equal(sampleValue(samples, 'gts_circuit_breaker_state', { state: 'closed' }), 0);
+      assert.ok(
+        (sampleValue(samples, 'gts_upstream_requests_total', {
+          operation: 'holdings',
+          outcome: 'unavailable',
+        }) ?? 0) >= 1,
+      );
+      await request(testApp.app).get('/holdings').set(auth).expect(503);
+      samples = parseExposition((await request(testApp.app).get('/metrics').expect(200)).text);
+      assert.ok(
+        (sampleValue(samples, 'gts_upstream_requests_total', {
+          operation: 'holdings',
+          outcome: 'circuit_open',
+        }) ?? 0) >= 1,
+      );
+    } finally {
+      await testApp.close();
+    }
+  });
+});
