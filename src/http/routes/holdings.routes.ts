@@ -12,6 +12,9 @@ export const holdingsRoutes: readonly RouteSpec[] = [
     path: '/holdings',
     operationId: 'getHoldings',
     summary: "The linked user's holdings (upstream `data`, v2 format)",
+    description:
+      'When the Gateway is unavailable (503, timeout, circuit open), the snapshot kept from the last ' +
+      'holdings-import webhook is served instead, with `snapshot: {stale: true, snapshotAt}` added.',
     tag: 'holdings',
     auth: 'partnerSession',
     responses: { 200: { description: 'Upstream holdings data', body: z.unknown() } },
