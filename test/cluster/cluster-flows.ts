@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
 import { request } from 'undici';
 import { computeWebhookChecksum } from '../../src/webhooks/webhook-checksum.js';
+import { parseExposition, sampleValue } from '../support/prometheus-text.js';
 import type { Reply } from './cluster-client.js';
 import type { Cluster } from './cluster-harness.js';
 import type { ClusterInstance } from './cluster-instance.js';
@@ -69,4 +70,20 @@ export function verifiedClaims(token: string, gatewaySecret: string): jwt.JwtPay
   const claims = jwt.verify(token, gatewaySecret, { algorithms: ['HS256'] });
   assert.ok(typeof claims === 'object', 'token payload is an object');
   return claims;
+}
+
+/** Webhook deliveries applied and seen as duplicates, summed over `instances`' `/metrics`. */
+export async function webhookOutcomes(
+  cluster: Cluster,
+  instances: readonly ClusterInstance[],
+): Promise<{ applied: number; duplicate: number }> {
+  const totals = { applied: 0, duplicate: 0 };
+  for (const instance of instances) {
+    const metrics = await cluster.client.call(instance.url, 'GET', '/metrics');
+    const samples = parseExposition(String(metrics.body));
+    for (const outcome of ['applied', 'duplicate'] as const) {
+      totals[outcome] += sampleValue(samples, 'gts_webhooks_total', { outcome }) ?? 0;
+    }
+  }
+  return totals;
 }

@@ -6,7 +6,6 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type RunningEmulator, startGatewayEmulator } from '../../src/emulator/gateway-emulator.js';
 import { createLogCapture } from '../support/log-capture.js';
-import { freshSchemaName } from '../support/postgres-test-schema.js';
 import { testEnv } from '../support/test-app.js';
 import { type ClusterClient, createClusterClient } from './cluster-client.js';
 import { type ClusterInstance, startInstance } from './cluster-instance.js';
@@ -84,7 +83,7 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 export async function startCluster(settings: ClusterSettings): Promise<Cluster> {
   const cleanups: Cleanup[] = [];
   const runTag = `cluster-${randomBytes(5).toString('hex')}-`;
-  const schema = freshSchemaName();
+  const schema = `gts_cluster_${randomBytes(6).toString('hex')}`;
   try {
     const cwd = mkdtempSync(join(tmpdir(), 'gts-cluster-'));
     cleanups.push({ name: 'temp directory', run: () => rmSync(cwd, { recursive: true, force: true }) });
@@ -95,7 +94,9 @@ export async function startCluster(settings: ClusterSettings): Promise<Cluster> 
       statement_timeout: 10_000,
       query_timeout: 15_000,
     });
-    await db.connect();
+    await db.connect().catch((error: Error) => {
+      throw new Error(`TEST_DATABASE_URL unreachable: ${error.message}`);
+    });
     cleanups.push({ name: 'PostgreSQL client', run: () => db.end() });
     cleanups.push({
       name: 'PostgreSQL schema',
@@ -107,9 +108,16 @@ export async function startCluster(settings: ClusterSettings): Promise<Cluster> 
       commandTimeout: 5000,
       maxRetriesPerRequest: 1,
       lazyConnect: true,
+      retryStrategy: () => null,
+    });
+    let redisError: Error | undefined;
+    redis.on('error', (error: Error) => {
+      redisError = error;
     });
     cleanups.push({ name: 'Redis client', run: () => redis.disconnect(false) });
-    await redis.connect();
+    await redis.connect().catch((error: Error) => {
+      throw new Error(`TEST_REDIS_URL unreachable: ${(redisError ?? error).message}`);
+    });
     cleanups.push({ name: 'Redis keys', run: () => deleteRunKeys(redis, runTag) });
 
     const env = testEnv({

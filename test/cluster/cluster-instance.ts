@@ -27,18 +27,30 @@ export interface ClusterInstance {
   kill(): Promise<Exit | undefined>;
 }
 
+export interface InstanceOptions {
+  readonly name: string;
+  readonly entry: ServiceEntry;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly logSink: Writable;
+}
+
 /**
  * Starts one instance of the service on a free loopback port with exactly `env` (plus PATH and
- * HOME), copying its output into `logSink`, and resolves once `/readyz` answers 200.
+ * HOME), copying its output into `logSink`, and resolves once `/readyz` answers 200. A port
+ * taken between choosing and binding it is retried on another port, twice at most.
  */
-export async function startInstance(options: {
-  name: string;
-  entry: ServiceEntry;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  logSink: Writable;
-}): Promise<ClusterInstance> {
-  const port = await freePort();
+export async function startInstance(options: InstanceOptions): Promise<ClusterInstance> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(options, await freePort());
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce(options: InstanceOptions, port: number): Promise<ClusterInstance> {
   const child = spawn(process.execPath, [...options.entry.args], {
     cwd: options.cwd,
     env: {
@@ -65,8 +77,14 @@ export async function startInstance(options: {
   child.once('close', () => {
     for (const rest of Object.values(pending)) if (rest) options.logSink.write(`${rest}\n`);
   });
+  // Should the test process end without its clean-up running, the instance must not outlive it.
+  const killWithTestProcess = () => child.kill('SIGKILL');
+  process.once('exit', killWithTestProcess);
   const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('exit', (code, signal) => {
+      process.off('exit', killWithTestProcess);
+      resolve({ code, signal });
+    });
   });
   const isRunning = () => child.exitCode === null && child.signalCode === null;
   const instance: ClusterInstance = {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseExposition, sampleValue } from '../support/prometheus-text.js';
 import {
   completeInEmulator,
   linkThrough,
   signedTransactionWebhook,
   startConnect,
   verifiedClaims,
+  webhookOutcomes,
 } from './cluster-flows.js';
 import { type Cluster, startCluster } from './cluster-harness.js';
 import type { ClusterInstance } from './cluster-instance.js';
@@ -127,7 +127,7 @@ describe('three instances sharing PostgreSQL, Redis and one Gateway emulator', {
     const deliver = (instance: ClusterInstance, body: unknown) =>
       cluster.client.call(instance.url, 'POST', '/webhooks/smallcase', { body });
 
-    const before = await webhookOutcomes([a, b]);
+    const before = await webhookOutcomes(cluster, [a, b]);
     const deliveries = await Promise.all(
       events.flatMap((event) => [deliver(a, event.body), deliver(b, event.body)]),
     );
@@ -135,7 +135,7 @@ describe('three instances sharing PostgreSQL, Redis and one Gateway emulator', {
       assert.equal(delivery.status, 200, JSON.stringify(delivery.body));
       assert.deepEqual(delivery.body, { received: true });
     }
-    const outcomes = await webhookOutcomes([a, b]);
+    const outcomes = await webhookOutcomes(cluster, [a, b]);
     assert.deepEqual(
       { applied: outcomes.applied - before.applied, duplicate: outcomes.duplicate - before.duplicate },
       { applied: 3, duplicate: 3 },
@@ -224,18 +224,4 @@ describe('three instances sharing PostgreSQL, Redis and one Gateway emulator', {
       assert.equal(ready.status, 200, `${survivor.name} still ready`);
     }
   });
-
-  async function webhookOutcomes(
-    instances: ClusterInstance[],
-  ): Promise<{ applied: number; duplicate: number }> {
-    const totals = { applied: 0, duplicate: 0 };
-    for (const instance of instances) {
-      const metrics = await cluster.client.call(instance.url, 'GET', '/metrics');
-      const samples = parseExposition(String(metrics.body));
-      for (const outcome of ['applied', 'duplicate'] as const) {
-        totals[outcome] += sampleValue(samples, 'gts_webhooks_total', { outcome }) ?? 0;
-      }
-    }
-    return totals;
-  }
 });
