@@ -82,8 +82,13 @@ export function createWebhookEffectPlanner(deps: {
         event.kind === 'holdings_import' ||
         event.kind === 'mf_holdings_import' ||
         (record !== undefined && HOLDINGS_INTENTS.has(record.intent));
-      const account = effects.transactionUpdate?.smallcaseAuthId ?? event.smallcaseAuthId;
-      if (!wantsHoldings || !account) return effects;
+      if (!wantsHoldings) return effects;
+      // MF imports may name no account at all: then the owner's linked account is the one.
+      const account =
+        effects.transactionUpdate?.smallcaseAuthId ??
+        event.smallcaseAuthId ??
+        (record && (await deps.links.findByUser(record.partnerUserId))?.smallcaseAuthId);
+      if (!account) return effects;
       const snapshot = await holdingsSnapshot(account, effects, requestId);
       return snapshot ? { ...effects, holdingsSnapshot: snapshot } : effects;
     },

@@ -197,6 +197,20 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
     assert.equal((await t.store.holdings.latestFor('w-mf'))?.smallcaseAuthId, 'SCA_w_mf');
   });
 
+  it("MF holdings import the Gateway names no account for: the owner's linked account is refreshed", async () => {
+    emulator.webhooks.configure({ url: undefined });
+    await linkAs('w-mf-owner', 'SCA_w_mf_owner');
+    const transactionId = await create('w-mf-owner', { intent: 'MF_HOLDINGS_IMPORT' });
+    const body = sign({ transactionId, intent: 'MF_HOLDINGS_IMPORT', data: { mutualFunds: {} } });
+    await request(t.app).post('/webhooks/smallcase').send(body).expect(200);
+    const snapshot = await t.store.holdings.latestFor('w-mf-owner');
+    assert.equal(snapshot?.smallcaseAuthId, 'SCA_w_mf_owner');
+    assert.equal(
+      (snapshot?.data as { smallcaseAuthId?: string } | undefined)?.smallcaseAuthId,
+      'SCA_w_mf_owner',
+    );
+  });
+
   it('an unknown transaction or user is recorded with no effects and no Gateway call', async () => {
     emulator.state.requests.splice(0);
     const body = sign({
