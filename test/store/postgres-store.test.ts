@@ -124,14 +124,17 @@ describe('PostgreSQL connections dropped by the server', { skip: SKIP_WITHOUT_PO
     const logger = {
       warn: (_fields: unknown, message: string) => warnings.push(message),
     } as unknown as Logger;
-    const store = await createPostgresStore({ url, schema, logger });
+    // Its own application name, so only this store's connections are killed, not other test files'.
+    const applicationName = `gts-test-${schema}`;
+    const store = await createPostgresStore({ url, schema, logger, applicationName });
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
       await store.ping();
       await admin.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-          WHERE application_name = 'gateway-token-service' AND pid <> pg_backend_pid()`,
+          WHERE application_name = $1`,
+        [applicationName],
       );
       for (let waited = 0; warnings.length === 0 && waited < 5000; waited += 50) await delay(50);
       assert.deepEqual(warnings.slice(0, 1), ['PostgreSQL idle connection lost']);

@@ -44,6 +44,7 @@ export function splitSchema(url: string): { url: string; schema: string | undefi
 export function createPool(options: {
   url: string;
   schema: string | undefined;
+  applicationName: string;
   settings: PostgresPoolSettings;
   logger?: Logger | undefined;
 }): pg.Pool {
@@ -53,7 +54,7 @@ export function createPool(options: {
   }
   const pool = new pg.Pool({
     connectionString: options.url,
-    application_name: 'gateway-token-service',
+    application_name: options.applicationName,
     max: settings.max,
     connectionTimeoutMillis: settings.connectionTimeoutMillis,
     idleTimeoutMillis: settings.idleTimeoutMillis,

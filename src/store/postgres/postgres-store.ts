@@ -22,6 +22,8 @@ export interface PostgresStoreOptions {
   /** Overrides the URL's `schema`; tests use a fresh one per run. */
   readonly schema?: string | undefined;
   readonly logger?: Logger | undefined;
+  /** Shown in `pg_stat_activity`; defaults to `gateway-token-service`. */
+  readonly applicationName?: string | undefined;
   readonly pool?: Partial<PostgresPoolSettings> | undefined;
 }
 
@@ -33,7 +35,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const split = splitSchema(options.url);
   const schema = options.schema ?? split.schema;
   const settings = { ...POSTGRES_POOL_DEFAULTS, ...options.pool };
-  const pool = createPool({ url: split.url, schema, settings, logger: options.logger });
+  const pool = createPool({
+    url: split.url,
+    schema,
+    settings,
+    logger: options.logger,
+    applicationName: options.applicationName ?? 'gateway-token-service',
+  });
   try {
     await guard(() => migrate(pool, schema, settings.migrationTimeoutMs));
   } catch (error) {
