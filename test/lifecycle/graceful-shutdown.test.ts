@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CANARY_VALUES } from '../support/canaries.js';
 import { rememberToken } from '../support/log-capture.js';
+import { dropTestSchema, freshSchemaName, TEST_DATABASE_URL } from '../support/postgres-test-schema.js';
 import { type SpawnedService, spawnService } from '../support/spawn-service.js';
 import { buildTestApp, tempSqlitePath } from '../support/test-app.js';
 
@@ -54,17 +55,55 @@ async function readinessAfterSignal(port: number): Promise<number | 'refused'> {
   return 200;
 }
 
-describe('SIGTERM with 100 slow requests in flight', () => {
-  const sqlite = tempSqlitePath();
+interface Backing {
+  readonly env: NodeJS.ProcessEnv;
+  cleanup(): Promise<void>;
+}
+
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL || undefined;
+const backings: { name: string; skip: string | false; create(): Backing }[] = [
+  {
+    name: 'SQLite',
+    skip: false,
+    create() {
+      const sqlite = tempSqlitePath();
+      return { env: { DATABASE_URL: `sqlite:${sqlite.path}` }, cleanup: async () => sqlite.cleanup() };
+    },
+  },
+  {
+    name: 'PostgreSQL and Redis',
+    skip:
+      TEST_DATABASE_URL && TEST_REDIS_URL ? false : 'TEST_DATABASE_URL and TEST_REDIS_URL are not both set',
+    create() {
+      const schema = freshSchemaName();
+      const url = new URL(TEST_DATABASE_URL ?? '');
+      url.searchParams.set('schema', schema);
+      return {
+        env: { DATABASE_URL: url.toString(), REDIS_URL: TEST_REDIS_URL },
+        cleanup: () => dropTestSchema(TEST_DATABASE_URL ?? '', schema),
+      };
+    },
+  },
+];
+
+for (const backing of backings) {
+  describe(`SIGTERM with 100 slow requests in flight (${backing.name})`, { skip: backing.skip }, () => {
+    describeSigterm(backing);
+  });
+}
+
+function describeSigterm(backingSpec: (typeof backings)[number]): void {
   const sessions = buildTestApp();
+  let backing: Backing | undefined;
   let service: SpawnedService;
   before(async () => {
-    service = await spawnService({ DATABASE_URL: `sqlite:${sqlite.path}`, RATE_LIMIT_PER_MINUTE: '100000' });
+    backing = backingSpec.create();
+    service = await spawnService({ ...backing.env, RATE_LIMIT_PER_MINUTE: '100000' });
   });
   after(async () => {
-    await service.kill();
+    await service?.kill();
     await sessions.close();
-    sqlite.cleanup();
+    await backing?.cleanup();
   });
 
   it('turns unready, finishes all 100 with 200, closes idle keep-alive sockets and exits 0', async () => {
@@ -123,7 +162,8 @@ describe('SIGTERM with 100 slow requests in flight', () => {
     for (const answer of answers) {
       assert.equal(service.output().includes(JSON.parse(answer.body).smallcaseAuthToken), false);
     }
+    assert.doesNotMatch(service.output(), /close failed|grace period exceeded/);
     idleAgent.destroy();
     busyAgent.destroy();
   });
-});
+}
