@@ -97,7 +97,7 @@ async function startOnce(options: InstanceOptions, port: number): Promise<Cluste
     isRunning,
     async kill() {
       if (isRunning()) child.kill('SIGKILL');
-      return Promise.race([exited, delay(KILL_WAIT_MS, undefined)]);
+      return Promise.race([exited, delay(KILL_WAIT_MS, undefined, { ref: false })]);
     },
   };
   try {
