@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
   });
   let requestsPerSecond: number;
+  let requests: number;
   try {
     const request = authTokenSqlite.request(context, started);
     const result = await runLoad(
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
       context.cores.load,
     );
     requestsPerSecond = result.requestsPerSecond;
+    // The profile spans the warm-up too; count its requests at the measured rate.
+    const { warmupSeconds, durationSeconds } = context.settings;
+    requests = result.totalRequests * ((warmupSeconds + durationSeconds) / durationSeconds);
   } finally {
     await started.stop();
   }
@@ -54,23 +58,28 @@ async function main(): Promise<void> {
   const kept = join(RESULTS_DIR, 'auth-token-latest.cpuprofile');
   copyFileSync(join(profileDir, file), kept);
   const summary = summarizeProfile(JSON.parse(readFileSync(kept, 'utf8')));
+  const perRequest = (ms: number) => `${((ms * 1000) / requests).toFixed(1).padStart(6)} µs/req`;
   const lines = [
     `/auth-token under --cpu-prof: ${Math.round(requestsPerSecond)} req/s; ${Math.round(summary.totalMs)} ms profiled (start-up and idle included)`,
     '',
     'self time by area:',
-    ...summary.selfByArea.map((row) => `  ${pad(row.area, 40)} ${row.percent.toFixed(1).padStart(5)} %`),
+    ...summary.selfByArea.map(
+      (row) => `  ${pad(row.area, 40)} ${row.percent.toFixed(1).padStart(5)} %  ${perRequest(row.ms)}`,
+    ),
     '',
     'inclusive time by area (a sample counts for every area on its stack):',
     ...summary.inclusiveByArea.map((row) => `  ${pad(row.area, 40)} ${row.percent.toFixed(1).padStart(5)} %`),
     '',
     'by innermost Express middleware on the stack (its own work and callees, not the middleware after it):',
-    ...summary.byMiddleware.map((row) => `  ${row.percent.toFixed(1).padStart(5)} %  ${row.middleware}`),
+    ...summary.byMiddleware.map(
+      (row) => `  ${row.percent.toFixed(1).padStart(5)} %  ${perRequest(row.ms)}  ${row.middleware}`,
+    ),
     '',
     'top functions by self time:',
     ...summary.topSelf.map((row) => `  ${row.percent.toFixed(1).padStart(5)} %  ${row.name}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n\nprofile: ${kept}\n`);
-  writeJson(join(RESULTS_DIR, 'profile-latest.json'), { requestsPerSecond, ...summary });
+  writeJson(join(RESULTS_DIR, 'profile-latest.json'), { requestsPerSecond, requests, ...summary });
   rmSync(context.workDir, { recursive: true, force: true });
 }
 

@@ -14,6 +14,7 @@ import { describeMachine, envInteger } from './support/machine.js';
 import { memoryOf, stopChildrenOnSignals } from './support/processes.js';
 import { writeJson } from './support/report.js';
 import type { Started } from './support/scenario.js';
+import { slopePerMinute } from './support/stats.js';
 
 const RESULTS_FILE = join(ROOT, 'bench', 'results', 'soak-latest.json');
 const LOOP_MONITOR = join(ROOT, 'bench', 'support', 'loop-monitor.mjs');
@@ -32,17 +33,6 @@ interface SoakSample {
   loopDelayMaxMs: number | undefined;
   authToken: LoadSample | undefined;
   holdings: LoadSample | undefined;
-}
-
-/** Least-squares slope of `values` against minutes, in units per minute. */
-function slopePerMinute(points: ReadonlyArray<readonly [number, number]>): number | undefined {
-  if (points.length < 3) return undefined;
-  const n = points.length;
-  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
-  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
-  return variance === 0 ? undefined : (covariance / variance) * 60;
 }
 
 function lastProbeSample(file: string): ProbeSample | undefined {
