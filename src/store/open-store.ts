@@ -1,5 +1,4 @@
 import type { Logger } from '../observability/logger.js';
-import { createPostgresStore } from './postgres/postgres-store.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -7,6 +6,8 @@ import type { Store } from './store.js';
 export async function openStore(databaseUrl: string, options: { logger?: Logger } = {}): Promise<Store> {
   if (databaseUrl.startsWith('sqlite:')) return createSqliteStore(databaseUrl.slice('sqlite:'.length));
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // Loaded on demand: pg costs a SQLite deployment memory and start-up time for nothing.
+    const { createPostgresStore } = await import('./postgres/postgres-store.js');
     return createPostgresStore({ url: databaseUrl, logger: options.logger });
   }
   throw new Error('DATABASE_URL: must be sqlite:<path> or postgres://...');
