@@ -6,11 +6,9 @@ import { createGatewayClientFor } from './gateway/gateway-from-config.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
 import { createHttpServer, listen } from './lifecycle/http-server.js';
 import { openStoreWithRetry } from './lifecycle/open-store-with-retry.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger, type Logger } from './observability/logger.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { createPartnerAuthenticator } from './partner-auth/create-partner-authenticator.js';
-import { createFailoverRateLimitStore } from './redis/failover-rate-limit-store.js';
-import { closeRedisClient, createRedisClient } from './redis/redis-client.js';
 import { openStore } from './store/open-store.js';
 import { withStoreDeadline } from './store/store-deadline.js';
 import { createTokenMinter } from './tokens/token-minter.js';
@@ -50,7 +48,7 @@ async function main(): Promise<void> {
     timeoutMs: STORE_STARTUP_TIMEOUT_MS,
   });
   const store = withStoreDeadline(openedStore, STORE_DEADLINE_MS, () => metrics.storeError());
-  const redis = config.redisUrl ? createRedisClient({ url: config.redisUrl, logger }) : undefined;
+  const redis = config.redisUrl ? await openRedis(config.redisUrl, logger) : undefined;
   const upstream = await resolveUpstream(config, logger);
   const gateway = createGatewayClientFor(config, { baseUrl: upstream.baseUrl, metrics });
   const app = createApp({
@@ -58,7 +56,7 @@ async function main(): Promise<void> {
     logger,
     store,
     gateway,
-    rateLimitStore: redis && createFailoverRateLimitStore({ redis, logger }),
+    rateLimitStore: redis?.rateLimitStore,
     partnerAuthenticator: createPartnerAuthenticator(config.partnerAuth),
     tokenMinter: createTokenMinter({
       gatewaySecret: config.gatewaySecret,
@@ -84,12 +82,23 @@ async function main(): Promise<void> {
         { name: 'store', close: () => store.close() },
         { name: 'gateway client', close: () => gateway.close() },
         { name: 'gateway emulator', close: () => upstream.close() },
-        ...(redis ? [{ name: 'redis', close: () => closeRedisClient(redis) }] : []),
+        ...(redis ? [{ name: 'redis', close: redis.close }] : []),
       ],
       graceMs: SHUTDOWN_GRACE_MS,
       exit: (code) => process.exit(code),
     }),
   );
+}
+
+// Loaded only when REDIS_URL is set: ioredis costs a single instance memory and start-up time for nothing.
+async function openRedis(url: string, logger: Logger) {
+  const { closeRedisClient, createRedisClient } = await import('./redis/redis-client.js');
+  const { createFailoverRateLimitStore } = await import('./redis/failover-rate-limit-store.js');
+  const client = createRedisClient({ url, logger });
+  return {
+    rateLimitStore: createFailoverRateLimitStore({ redis: client, logger }),
+    close: () => closeRedisClient(client),
+  };
 }
 
 /** The service's own webhook URL, for the in-process emulator (development only). */
