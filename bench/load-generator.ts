@@ -1,14 +1,21 @@
 /**
  * The load generator, run as its own process (pinned to its own cores) by the harness.
- * Argument: a JSON {@link LoadSpec}. Prints JSON lines on stdout: a `sample` per window when
- * `sampleSeconds` is set, then one `result`. Latencies come from autocannon's per-response
- * times in microseconds: its own histogram has whole-millisecond resolution, too coarse here.
+ * Argument: a JSON {@link LoadSpec}. Prints JSON lines on stdout: `measuring` when the warm-up
+ * is over, a `sample` per window when `sampleSeconds` is set, then one `result`.
+ * Without a rate: autocannon, as fast as the server goes. With `overallRate`: evenly paced
+ * requests (see paced-load.ts). Latencies have microsecond resolution either way (autocannon's
+ * own histogram has whole milliseconds, too coarse here).
  */
-import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { LoadResult, LoadSample, LoadSpec } from './support/load.js';
+import { runPaced } from './support/paced-load.js';
+import { createRecorder, type Recorder } from './support/recorder.js';
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
+
+function emit(line: LoadSample | { kind: 'measuring' } | { kind: 'result'; result: LoadResult }): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
 
 function options(durationSeconds: number): autocannon.Options {
   return {
@@ -17,73 +24,60 @@ function options(durationSeconds: number): autocannon.Options {
     headers: spec.headers,
     connections: spec.connections,
     duration: durationSeconds,
-    ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
   };
 }
 
-const ms = (histogram: RecordableHistogram, percentile: number) =>
-  histogram.count > 0 ? histogram.percentile(percentile) / 1000 : Number.NaN;
+async function flatOut(recorder: Recorder): Promise<Omit<LoadResult, 'p50Ms' | 'p99Ms' | 'maxMs'>> {
+  if (spec.warmupSeconds > 0) await autocannon(options(spec.warmupSeconds));
+  emit({ kind: 'measuring' });
+  const instance = autocannon(options(spec.durationSeconds));
+  instance.on('response', (_client, statusCode, _bytes, responseTime) =>
+    recorder.response(statusCode, responseTime),
+  );
+  instance.on('reqError', () => recorder.error());
+  const result = await instance;
+  return {
+    requestsPerSecond: result.requests.average,
+    totalRequests: result.requests.total,
+    durationSeconds: result.duration,
+    autocannonP99Ms: result.latency.p99,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCounts: recorder.statusCounts,
+  };
+}
 
-function emit(line: LoadSample | { kind: 'measuring' } | { kind: 'result'; result: LoadResult }): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+async function paced(
+  recorder: Recorder,
+  overallRate: number,
+): Promise<Omit<LoadResult, 'p50Ms' | 'p99Ms' | 'maxMs'>> {
+  const pacedSpec = { ...spec, overallRate };
+  if (spec.warmupSeconds > 0) await runPaced(pacedSpec, spec.warmupSeconds, undefined);
+  emit({ kind: 'measuring' });
+  const { completed, elapsedSeconds } = await runPaced(pacedSpec, spec.durationSeconds, recorder);
+  return {
+    requestsPerSecond: completed / elapsedSeconds,
+    totalRequests: completed,
+    durationSeconds: elapsedSeconds,
+    autocannonP99Ms: Number.NaN,
+    errors: recorder.totals.errors,
+    timeouts: 0,
+    non2xx: recorder.totals.non2xx,
+    statusCounts: recorder.statusCounts,
+  };
 }
 
 async function main(): Promise<void> {
-  if (spec.warmupSeconds > 0) await autocannon(options(spec.warmupSeconds));
-  emit({ kind: 'measuring' });
-  const latencies = createHistogram();
-  const window = { latencies: createHistogram(), non2xx: 0, errors: 0, startedAt: Date.now() };
-  const instance = autocannon(options(spec.durationSeconds));
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode < 200 || statusCode >= 300) {
-      window.non2xx += 1;
-      return;
-    }
-    const micros = Math.max(1, Math.round(responseTime * 1000));
-    latencies.record(micros);
-    window.latencies.record(micros);
-  });
-  instance.on('reqError', () => {
-    window.errors += 1;
-  });
+  const recorder = createRecorder();
   const sampler = spec.sampleSeconds
-    ? setInterval(() => {
-        emit({
-          kind: 'sample',
-          at: Date.now(),
-          requests: window.latencies.count,
-          p50Ms: ms(window.latencies, 50),
-          p99Ms: ms(window.latencies, 99),
-          maxMs: window.latencies.count > 0 ? window.latencies.max / 1000 : Number.NaN,
-          non2xx: window.non2xx,
-          errors: window.errors,
-        });
-        window.latencies.reset();
-        window.non2xx = 0;
-        window.errors = 0;
-      }, spec.sampleSeconds * 1000)
+    ? setInterval(() => emit(recorder.takeSample()), spec.sampleSeconds * 1000)
     : undefined;
-  const result = await instance;
+  const partial = spec.overallRate ? await paced(recorder, spec.overallRate) : await flatOut(recorder);
   clearInterval(sampler);
-  const statusCounts: Record<string, number> = {};
-  for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) {
-    statusCounts[code] = Number(count);
-  }
   emit({
     kind: 'result',
-    result: {
-      requestsPerSecond: result.requests.average,
-      totalRequests: result.requests.total,
-      durationSeconds: result.duration,
-      p50Ms: ms(latencies, 50),
-      p99Ms: ms(latencies, 99),
-      maxMs: latencies.count > 0 ? latencies.max / 1000 : Number.NaN,
-      autocannonP99Ms: result.latency.p99,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      non2xx: result.non2xx,
-      statusCounts,
-    },
+    result: { ...partial, p50Ms: recorder.p50Ms(), p99Ms: recorder.p99Ms(), maxMs: recorder.maxMs() },
   });
 }
 

@@ -83,7 +83,7 @@ export const bareJson: Scenario = {
 export const bareLimit: Scenario = {
   id: 'bare-limit',
   title: 'node:http + HMAC verify + better-sqlite3 lookup + HMAC sign (the limit for /auth-token)',
-  halfRate: false,
+  halfRate: true,
   start: (context) => startBare(context, 'limit'),
   request: authTokenRequest,
 };
@@ -193,7 +193,7 @@ function emulatorCpus(context: BenchContext): string | undefined {
 export const directEmulator: Scenario = {
   id: 'emulator-direct',
   title: 'GET holdings straight from the Gateway emulator (the baseline for /holdings)',
-  halfRate: false,
+  halfRate: true,
   skipWhenStartFails: true,
   start: (context) => launchEmulator(context).then(single),
   request: (context) => ({ path: HOLDINGS_UPSTREAM_PATH, method: 'GET', headers: emulatorHeaders(context) }),
