@@ -1,7 +1,7 @@
 import { AppError } from '../errors/app-errors.js';
 import { GatewayError } from '../gateway/gateway-errors.js';
 import type { TransactionDetails } from '../gateway/transaction-details.js';
-import type { LinkOutcome, NewLink } from '../store/store.js';
+import type { LinkOutcome, NewLink, TransactionRecord, WebhookLink } from '../store/store.js';
 
 /**
  * The link a transaction's Gateway details call for, shared by `POST /link` and the webhook
@@ -15,6 +15,20 @@ export function completedLink(
 ): NewLink | undefined {
   if (details.status !== 'COMPLETED' || !details.smallcaseAuthId) return undefined;
   return { partnerUserId, smallcaseAuthId: details.smallcaseAuthId, broker: details.broker, at };
+}
+
+/**
+ * The link a webhook for one of our transactions calls for. A notification is never newer than
+ * the user's own choice: if the owner unlinked at or after the transaction was created, the store
+ * refuses it (`unlinked_since`), checked in the same database transaction as the link.
+ */
+export function webhookLink(
+  record: TransactionRecord,
+  details: TransactionDetails,
+  at: Date,
+): WebhookLink | undefined {
+  const link = completedLink(record.partnerUserId, details, at);
+  return link && { ...link, notUnlinkedSince: record.createdAt };
 }
 
 /** Like `completedLink`, but throws the error `POST /link` answers when there is nothing to link. */

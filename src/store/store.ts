@@ -28,6 +28,20 @@ export type LinkOutcome =
   /** The user is linked to a different smallcaseAuthId; unlink first. */
   | { readonly status: 'user_already_linked'; readonly link: Link };
 
+/** A link a webhook asks for. `POST /link` (the user's own action) never sets the guard. */
+export interface WebhookLink extends NewLink {
+  /**
+   * The transaction's creation time: when the user unlinked at or after it, the notification is
+   * older than the user's own choice and links nothing.
+   */
+  readonly notUnlinkedSince?: Date;
+}
+
+export type WebhookLinkOutcome =
+  | LinkOutcome
+  /** The owner unlinked at or after `notUnlinkedSince`: nothing changed. */
+  | { readonly status: 'unlinked_since' };
+
 export interface LinkRepository {
   findByUser(partnerUserId: string): Promise<Link | undefined>;
   findByAccount(smallcaseAuthId: string): Promise<Link | undefined>;
@@ -115,12 +129,13 @@ export interface HoldingsSnapshot {
 /** What an accepted webhook changes; written in the same database transaction as the event row. */
 export interface WebhookEffects {
   readonly transactionUpdate?: TransactionUpdate;
-  readonly link?: NewLink;
+  readonly link?: WebhookLink;
+  /** Kept only when its user holds its account once the link (if any) is applied. */
   readonly holdingsSnapshot?: HoldingsSnapshot;
 }
 
 export type WebhookRecordOutcome =
-  | { readonly status: 'applied'; readonly linkOutcome?: LinkOutcome }
+  | { readonly status: 'applied'; readonly linkOutcome?: WebhookLinkOutcome }
   | { readonly status: 'duplicate' };
 
 export interface WebhookRepository {

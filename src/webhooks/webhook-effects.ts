@@ -1,6 +1,6 @@
 import type { GatewayClient } from '../gateway/gateway-client.js';
 import type { UserTokens } from '../gateway/user-tokens.js';
-import { completedLink } from '../linking/link-rules.js';
+import { webhookLink } from '../linking/link-rules.js';
 import type {
   HoldingsSnapshot,
   LinkRepository,
@@ -37,7 +37,7 @@ export function createWebhookEffectPlanner(deps: {
       requestId,
     });
     const at = now();
-    const link = completedLink(record.partnerUserId, details, at);
+    const link = webhookLink(record, details, at);
     return {
       transactionUpdate: {
         transactionId: record.transactionId,

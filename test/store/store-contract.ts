@@ -4,6 +4,7 @@ import { describeIdempotencyContract } from './contract/idempotency.contract.js'
 import { describeLinkContract } from './contract/links.contract.js';
 import { describeLifecycleContract } from './contract/store-lifecycle.contract.js';
 import { describeTransactionContract } from './contract/transactions.contract.js';
+import { describeWebhookUnlinkGuardContract } from './contract/webhook-unlink-guard.contract.js';
 import { describeWebhookContract } from './contract/webhooks.contract.js';
 
 /** One empty database; every `openStore` opens (and migrates) another store over that same database. */
@@ -48,6 +49,7 @@ export function describeStoreContract(name: string, createDatabase: () => Promis
     describeTransactionContract(ref);
     describeIdempotencyContract(ref);
     describeWebhookContract(ref);
+    describeWebhookUnlinkGuardContract(ref);
     describeLifecycleContract(ref);
   });
 }

@@ -1,5 +1,12 @@
 import type pg from 'pg';
-import type { Link, LinkOutcome, LinkRepository, NewLink } from '../store.js';
+import type {
+  Link,
+  LinkOutcome,
+  LinkRepository,
+  NewLink,
+  WebhookLink,
+  WebhookLinkOutcome,
+} from '../store.js';
 import { guard, inTransaction, type Queryable } from './postgres-database.js';
 
 interface LinkRow {
@@ -75,6 +82,49 @@ export async function linkWithin(client: pg.PoolClient, newLink: NewLink): Promi
     // Otherwise a concurrent call linked this user first: the next pass sees that row.
   }
   throw new Error('link did not settle after concurrent changes');
+}
+
+async function unlinkedSince(client: pg.PoolClient, partnerUserId: string, since: Date): Promise<boolean> {
+  const found = await client.query(
+    `SELECT 1 FROM link_events WHERE partner_user_id = $1 AND event = 'unlinked' AND at >= $2 LIMIT 1`,
+    [partnerUserId, since],
+  );
+  return found.rowCount === 1;
+}
+
+/**
+ * `linkWithin` for a webhook, refused when the owner unlinked at or after `notUnlinkedSince`.
+ * The guard is read after the link: `linkWithin` waits for a concurrent unlink of the user's row,
+ * and only a statement run after that wait sees its event (READ COMMITTED). When the guard
+ * refuses, the link is rolled back to the savepoint.
+ */
+export async function webhookLinkWithin(
+  client: pg.PoolClient,
+  newLink: WebhookLink,
+): Promise<WebhookLinkOutcome> {
+  const since = newLink.notUnlinkedSince;
+  if (!since) return linkWithin(client, newLink);
+  await client.query('SAVEPOINT webhook_link');
+  const outcome = await linkWithin(client, newLink);
+  if (await unlinkedSince(client, newLink.partnerUserId, since)) {
+    await client.query('ROLLBACK TO SAVEPOINT webhook_link');
+    return { status: 'unlinked_since' };
+  }
+  await client.query('RELEASE SAVEPOINT webhook_link');
+  return outcome;
+}
+
+/** Whether the user is linked to that account now, inside the caller's transaction. */
+export async function holdsWithin(
+  client: pg.PoolClient,
+  partnerUserId: string,
+  smallcaseAuthId: string,
+): Promise<boolean> {
+  const found = await client.query(
+    'SELECT 1 FROM links WHERE partner_user_id = $1 AND smallcase_auth_id = $2',
+    [partnerUserId, smallcaseAuthId],
+  );
+  return found.rowCount === 1;
 }
 
 export function createPostgresLinkRepository(pool: pg.Pool): LinkRepository {

@@ -6,7 +6,7 @@ import type {
   WebhookRepository,
 } from '../store.js';
 import { guard, inTransaction, type Queryable } from './postgres-database.js';
-import { linkWithin } from './postgres-link-repository.js';
+import { holdsWithin, webhookLinkWithin } from './postgres-link-repository.js';
 import { updateTransactionWithin } from './postgres-transaction-repository.js';
 
 interface SnapshotRow {
@@ -78,9 +78,13 @@ export function createPostgresWebhookRepository(pool: pg.Pool): WebhookRepositor
           );
           if (inserted.rowCount === 0) return { status: 'duplicate' };
           if (effects.transactionUpdate) await updateTransactionWithin(client, effects.transactionUpdate);
-          if (effects.holdingsSnapshot) await saveSnapshot(client, effects.holdingsSnapshot);
-          if (!effects.link) return { status: 'applied' };
-          return { status: 'applied', linkOutcome: await linkWithin(client, effects.link) };
+          const linkOutcome = effects.link && (await webhookLinkWithin(client, effects.link));
+          // After the link: a snapshot for a user the link did not take effect for is not theirs to keep.
+          const snapshot = effects.holdingsSnapshot;
+          if (snapshot && (await holdsWithin(client, snapshot.partnerUserId, snapshot.smallcaseAuthId))) {
+            await saveSnapshot(client, snapshot);
+          }
+          return linkOutcome ? { status: 'applied', linkOutcome } : { status: 'applied' };
         }),
       );
     },

@@ -1,4 +1,11 @@
-import type { Link, LinkOutcome, LinkRepository, NewLink } from '../store.js';
+import type {
+  Link,
+  LinkOutcome,
+  LinkRepository,
+  NewLink,
+  WebhookLink,
+  WebhookLinkOutcome,
+} from '../store.js';
 import { guard, type SqliteDatabase } from './sqlite-database.js';
 
 interface LinkRow {
@@ -20,8 +27,10 @@ function toLink(row: LinkRow): Link {
 }
 
 export interface SqliteLinkRepository extends LinkRepository {
-  /** Links inside a transaction the caller already holds (webhook effects). */
-  linkWithinTransaction(newLink: NewLink): LinkOutcome;
+  /** Links inside a transaction the caller already holds (webhook effects), honouring the unlink guard. */
+  linkWithinTransaction(newLink: WebhookLink): WebhookLinkOutcome;
+  /** Whether the user is linked to that account now, inside the caller's transaction. */
+  holdsWithinTransaction(partnerUserId: string, smallcaseAuthId: string): boolean;
 }
 
 export function createSqliteLinkRepository(db: SqliteDatabase): SqliteLinkRepository {
@@ -36,13 +45,22 @@ export function createSqliteLinkRepository(db: SqliteDatabase): SqliteLinkReposi
     'UPDATE links SET broker = COALESCE(@broker, broker), updated_at = @at WHERE partner_user_id = @partnerUserId',
   );
   const deleteLink = db.prepare<[string], LinkRow>('DELETE FROM links WHERE partner_user_id = ? RETURNING *');
+  const selectHolds = db.prepare<[string, string], { found: number }>(
+    'SELECT 1 AS found FROM links WHERE partner_user_id = ? AND smallcase_auth_id = ?',
+  );
+  // Times are ISO 8601 UTC text of one fixed width, so text order is time order.
+  const selectUnlinkedSince = db.prepare<[string, string], { found: number }>(
+    `SELECT 1 AS found FROM link_events
+      WHERE partner_user_id = ? AND event = 'unlinked' AND at >= ? LIMIT 1`,
+  );
   const recordEvent = db.prepare(
     `INSERT INTO link_events (partner_user_id, smallcase_auth_id, event, broker, at)
      VALUES (@partnerUserId, @smallcaseAuthId, @event, @broker, @at)`,
   );
 
   const linkAtomically = db.transaction((newLink: NewLink): LinkOutcome => {
-    const params = { ...newLink, at: newLink.at.toISOString() };
+    const { partnerUserId, smallcaseAuthId, broker } = newLink;
+    const params = { partnerUserId, smallcaseAuthId, broker, at: newLink.at.toISOString() };
     const existing = selectByUser.get(newLink.partnerUserId);
     if (existing && existing.smallcase_auth_id !== newLink.smallcaseAuthId) {
       return { status: 'user_already_linked', link: toLink(existing) };
@@ -73,7 +91,15 @@ export function createSqliteLinkRepository(db: SqliteDatabase): SqliteLinkReposi
   });
 
   return {
-    linkWithinTransaction: (newLink) => linkAtomically(newLink),
+    linkWithinTransaction(newLink) {
+      const since = newLink.notUnlinkedSince;
+      if (since && selectUnlinkedSince.get(newLink.partnerUserId, since.toISOString())) {
+        return { status: 'unlinked_since' };
+      }
+      return linkAtomically(newLink);
+    },
+    holdsWithinTransaction: (partnerUserId, smallcaseAuthId) =>
+      selectHolds.get(partnerUserId, smallcaseAuthId) !== undefined,
     async findByUser(partnerUserId) {
       const row = guard(() => selectByUser.get(partnerUserId));
       return row ? toLink(row) : undefined;

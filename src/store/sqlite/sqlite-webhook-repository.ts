@@ -85,9 +85,16 @@ export function createSqliteWebhookRepository(
     if (inserted.changes === 0) return { status: 'duplicate' };
     if (effects.transactionUpdate)
       repositories.transactions.updateWithinTransaction(effects.transactionUpdate);
-    if (effects.holdingsSnapshot) repositories.holdings.saveWithinTransaction(effects.holdingsSnapshot);
-    if (!effects.link) return { status: 'applied' };
-    return { status: 'applied', linkOutcome: repositories.links.linkWithinTransaction(effects.link) };
+    const linkOutcome = effects.link && repositories.links.linkWithinTransaction(effects.link);
+    // After the link: a snapshot for a user the link did not take effect for is not theirs to keep.
+    const snapshot = effects.holdingsSnapshot;
+    if (
+      snapshot &&
+      repositories.links.holdsWithinTransaction(snapshot.partnerUserId, snapshot.smallcaseAuthId)
+    ) {
+      repositories.holdings.saveWithinTransaction(snapshot);
+    }
+    return linkOutcome ? { status: 'applied', linkOutcome } : { status: 'applied' };
   });
   return {
     async isRecorded(eventKey) {
