@@ -55,12 +55,17 @@ async function paced(
   const pacedSpec = { ...spec, overallRate };
   if (spec.warmupSeconds > 0) await runPaced(pacedSpec, spec.warmupSeconds, undefined);
   emit({ kind: 'measuring' });
-  const { completed, elapsedSeconds } = await runPaced(pacedSpec, spec.durationSeconds, recorder);
+  const { completed, elapsedSeconds, dispatchLagP99Ms } = await runPaced(
+    pacedSpec,
+    spec.durationSeconds,
+    recorder,
+  );
   return {
     requestsPerSecond: completed / elapsedSeconds,
     totalRequests: completed,
     durationSeconds: elapsedSeconds,
     autocannonP99Ms: Number.NaN,
+    dispatchLagP99Ms,
     errors: recorder.totals.errors,
     timeouts: 0,
     non2xx: recorder.totals.non2xx,

@@ -36,6 +36,8 @@ export interface LoadResult {
   readonly maxMs: number;
   /** autocannon's own p99 (whole ms; corrected for coordinated omission at a fixed rate). */
   readonly autocannonP99Ms: number;
+  /** Paced runs: p99 of how late requests left the generator; above a few ms the generator was the limit. */
+  readonly dispatchLagP99Ms?: number;
   readonly errors: number;
   readonly timeouts: number;
   readonly non2xx: number;

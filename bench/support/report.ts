@@ -44,6 +44,15 @@ export function withRatios(results: readonly ScenarioResult[]): ScenarioResult[]
   });
 }
 
+// Above this, the generator itself fell behind the pace and the latency is not the server's.
+const GENERATOR_LAG_LIMIT_MS = 5;
+
+function halfRateCell(halfRate: ScenarioResult['halfRate']): string {
+  if (!halfRate) return '-';
+  const lagging = (halfRate.dispatchLagP99Ms ?? 0) > GENERATOR_LAG_LIMIT_MS ? ', generator lagging' : '';
+  return `${fixed(halfRate.p99Ms, 2)} (at ${halfRate.rate}/s${lagging})`;
+}
+
 /** A Markdown table, so that the output pastes into docs/performance.md as it is. */
 export function formatTable(results: readonly ScenarioResult[]): string {
   const header = [
@@ -66,7 +75,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
           fixed(result.max?.requestsPerSecond, 0),
           fixed(result.max?.p50Ms, 2),
           fixed(result.max?.p99Ms, 2),
-          result.halfRate ? `${fixed(result.halfRate.p99Ms, 2)} (at ${result.halfRate.rate}/s)` : '-',
+          halfRateCell(result.halfRate),
           fixed(result.peakRssMb, 0),
           fixed(result.readyMs, 0),
           fixed(result.cpuMicrosPerRequest, 0),
