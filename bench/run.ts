@@ -84,7 +84,7 @@ async function main(): Promise<number> {
     machine,
     loadAverageAtEnd: currentLoadAverage(),
     cores: context.cores,
-    settings: context.settings,
+    settings: { ...context.settings, serviceNodeArgs: process.env.BENCH_SERVICE_NODE_ARGS ?? '' },
     scenarios: final,
   });
   process.stdout.write(`\nJSON: ${RESULTS_FILE}\n`);

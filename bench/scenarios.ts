@@ -37,6 +37,9 @@ function startBare(context: BenchContext, mode: 'json' | 'limit' | 'express'): P
   }).then(single);
 }
 
+// Extra node flags for the service, to try V8 settings: BENCH_SERVICE_NODE_ARGS="--max-semi-space-size=4".
+const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** Starts the built service (`dist/main.js`) as production runs it, bar NODE_ENV and secrets. */
 export function startService(
   context: BenchContext,
@@ -50,7 +53,7 @@ export function startService(
 ): Promise<Started> {
   return launch({
     name: options.name,
-    args: [...(options.nodeArgs ?? []), SERVICE_ENTRY],
+    args: [...SERVICE_NODE_ARGS, ...(options.nodeArgs ?? []), SERVICE_ENTRY],
     env: (port) => ({
       ...serviceEnv({
         secrets: context.secrets,
