@@ -2,7 +2,6 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config/config-types.js';
 import type { GatewayClient } from './gateway/gateway-client.js';
-import { createUserTokens, type UserTokens } from './gateway/user-tokens.js';
 import { createHoldingsService } from './holdings/holdings-service.js';
 import { createCorsPolicy } from './http/middleware/cors-policy.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
@@ -30,6 +29,7 @@ import type { PartnerAuthenticator } from './partner-auth/partner-authenticator.
 import type { Store } from './store/store.js';
 import { type AuthTokenIssuer, createAuthTokenIssuer } from './tokens/auth-token-issuer.js';
 import type { TokenMinter } from './tokens/token-minter.js';
+import { createUserTokens, type UserTokens } from './tokens/user-tokens.js';
 import { createTransactionService } from './transactions/transaction-service.js';
 import { createWebhookEffectPlanner } from './webhooks/webhook-effects.js';
 import { createWebhookService } from './webhooks/webhook-service.js';
@@ -139,7 +139,6 @@ function mountGatewayRoutes(
     transactions: store.transactions,
     transactionService,
     tokens,
-    minter,
     issuer: shared.issuer,
   });
   app.use('/link', ...shared.session, ...jsonBody(CLIENT_BODY_LIMIT));

@@ -1,8 +1,8 @@
 import { AppError, InvalidRequestError, NotFoundError } from '../errors/app-errors.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
 import { GatewayTimeoutError, GatewayUnavailableError } from '../gateway/gateway-errors.js';
-import type { UserTokens } from '../gateway/user-tokens.js';
 import type { HoldingsSnapshotRepository, Link } from '../store/store.js';
+import type { UserTokens } from '../tokens/user-tokens.js';
 
 const MAX_QUERY_LENGTH = 2048;
 

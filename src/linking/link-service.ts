@@ -1,8 +1,7 @@
 import type { GatewayClient } from '../gateway/gateway-client.js';
-import type { UserTokens } from '../gateway/user-tokens.js';
 import type { LinkRepository, TransactionRepository } from '../store/store.js';
 import type { AuthTokenGrant, AuthTokenIssuer } from '../tokens/auth-token-issuer.js';
-import type { TokenMinter } from '../tokens/token-minter.js';
+import type { UserTokens } from '../tokens/user-tokens.js';
 import type { TransactionService } from '../transactions/transaction-service.js';
 import { isRefused, linkRefusal, requireCompletedLink } from './link-rules.js';
 
@@ -24,7 +23,6 @@ export function createLinkService(deps: {
   transactions: TransactionRepository;
   transactionService: TransactionService;
   tokens: UserTokens;
-  minter: TokenMinter;
   issuer: AuthTokenIssuer;
   now?: () => Date;
 }): LinkService {
@@ -47,7 +45,7 @@ export function createLinkService(deps: {
       });
       const outcome = await deps.links.link(requireCompletedLink(partnerUserId, details, now()));
       if (isRefused(outcome)) throw linkRefusal(outcome);
-      const grant = deps.issuer.grant(deps.minter.mintConnected(outcome.link.smallcaseAuthId));
+      const grant = deps.issuer.issueConnected(outcome.link.smallcaseAuthId);
       return { ...grant, broker: outcome.link.broker };
     },
     async unlink(partnerUserId) {

@@ -1,6 +1,7 @@
 import { noopMetrics, type ServiceMetrics } from '../observability/metrics.js';
 import type { LinkRepository } from '../store/store.js';
 import type { MintedToken, TokenMinter } from './token-minter.js';
+import { mintForLink } from './user-tokens.js';
 
 export interface AuthTokenGrant {
   readonly smallcaseAuthToken: string;
@@ -12,7 +13,8 @@ export interface AuthTokenGrant {
 export interface AuthTokenIssuer {
   /** Mints the token the user's link state calls for; a store failure propagates, never a guest token. */
   issueFor(partnerUserId: string): Promise<AuthTokenGrant>;
-  grant(minted: MintedToken): AuthTokenGrant;
+  /** A connected token for an account the caller has just linked (`POST /link`). */
+  issueConnected(smallcaseAuthId: string): AuthTokenGrant;
 }
 
 export function createAuthTokenIssuer(deps: {
@@ -34,9 +36,8 @@ export function createAuthTokenIssuer(deps: {
   };
   return {
     async issueFor(partnerUserId) {
-      const link = await deps.links.findByUser(partnerUserId);
-      return grant(link ? deps.minter.mintConnected(link.smallcaseAuthId) : deps.minter.mintGuest());
+      return grant(mintForLink(deps.minter, await deps.links.findByUser(partnerUserId)));
     },
-    grant,
+    issueConnected: (smallcaseAuthId) => grant(deps.minter.mintConnected(smallcaseAuthId)),
   };
 }

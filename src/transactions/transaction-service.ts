@@ -1,7 +1,7 @@
 import { AppError, NotFoundError } from '../errors/app-errors.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
-import type { UserTokens } from '../gateway/user-tokens.js';
 import type { IdempotencyRepository, TransactionRecord, TransactionRepository } from '../store/store.js';
+import type { UserTokens } from '../tokens/user-tokens.js';
 import { requestHash, runIdempotent } from './idempotency.js';
 import { type TransactionRequest, tokenPolicyOf } from './transaction-intents.js';
 

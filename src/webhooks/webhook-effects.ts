@@ -1,5 +1,4 @@
 import type { GatewayClient } from '../gateway/gateway-client.js';
-import type { UserTokens } from '../gateway/user-tokens.js';
 import { webhookLink } from '../linking/link-rules.js';
 import type {
   HoldingsSnapshot,
@@ -8,6 +7,7 @@ import type {
   TransactionRepository,
   WebhookEffects,
 } from '../store/store.js';
+import type { UserTokens } from '../tokens/user-tokens.js';
 import type { WebhookNotification } from './webhook-payload.js';
 
 const HOLDINGS_INTENTS = new Set(['HOLDINGS_IMPORT', 'MF_HOLDINGS_IMPORT']);

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { GatewayClient } from '../../src/gateway/gateway-client.js';
 import { createGatewayPaths, GATEWAY_PATH_DEFAULTS } from '../../src/gateway/gateway-paths.js';
-import type { UserTokens } from '../../src/gateway/user-tokens.js';
 import { createHoldingsService } from '../../src/holdings/holdings-service.js';
+import type { UserTokens } from '../../src/tokens/user-tokens.js';
 
 const paths = createGatewayPaths({ gatewayName: 'gatewaytest' });
 const allowed = new Set<string>(GATEWAY_PATH_DEFAULTS.engineReadPaths);
