@@ -54,8 +54,8 @@ export function createTransactionService(deps: {
     if (policy === 'connected' && !link) {
       throw new AppError('broker_not_linked', `${request.intent} needs a linked broker account.`);
     }
-    const token = policy === 'guest' ? deps.tokens.guest() : authToken;
-    const created = await deps.gateway.createTransaction({ authToken: token, requestId, body: request });
+    // Past the checks above, the user's own token is the one the policy calls for (guest when unlinked).
+    const created = await deps.gateway.createTransaction({ authToken, requestId, body: request });
     const createdAt = now();
     const upstreamExpiry = created.expireAt ? new Date(created.expireAt) : undefined;
     const expireAt =
