@@ -41,7 +41,7 @@ const PLAIN_VARIABLES = [
 /**
  * Every environment variable `loadConfig` reads, including the `*_FILE` form of each secret.
  * Deployment manifests are checked against this list, and a test keeps it in step with
- * `load-config.ts`.
+ * the parsers in `src/config/`.
  */
 export const KNOWN_ENV_VARIABLES: readonly string[] = Object.freeze([
   ...PLAIN_VARIABLES,

@@ -1,0 +1,83 @@
+import { GATEWAY_PATH_DEFAULTS } from '../gateway/gateway-paths.js';
+import { type Context, MIN_SECRET_BYTES, parseUrl, requiredSecret } from './config-context.js';
+
+export const PRODUCTION_GATEWAY_API_URL = 'https://gatewayapi.smallcase.com';
+
+/** Reads GATEWAY_SECRET, warning (without the value) when it is shorter than smallcase issues. */
+export function parseGatewaySecret(ctx: Context): string | undefined {
+  const gatewaySecret = requiredSecret(ctx, 'GATEWAY_SECRET');
+  if (gatewaySecret !== undefined && Buffer.byteLength(gatewaySecret) < MIN_SECRET_BYTES) {
+    ctx.warnings.push(
+      `GATEWAY_SECRET is shorter than ${MIN_SECRET_BYTES} bytes; use the full secret smallcase issued`,
+    );
+  }
+  return gatewaySecret;
+}
+
+/** Reads GATEWAY_NAME: required in production, `gatewaydemo` in development. */
+export function parseGatewayName(ctx: Context): string {
+  const raw = ctx.env.GATEWAY_NAME;
+  if (raw === undefined || raw === '') {
+    if (ctx.production) ctx.problems.push('GATEWAY_NAME: required when NODE_ENV=production');
+    else ctx.developmentDefaults.push('GATEWAY_NAME');
+    return 'gatewaydemo';
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(raw)) {
+    ctx.problems.push('GATEWAY_NAME: must be 1-64 letters, digits, "-" or "_"');
+  }
+  return raw;
+}
+
+/** Reads GATEWAY_API_URL as an origin; unset means smallcase in production, the emulator otherwise. */
+export function parseGatewayApiUrl(ctx: Context): string | undefined {
+  const raw = ctx.env.GATEWAY_API_URL;
+  if (raw === undefined || raw === '') {
+    if (ctx.production) return PRODUCTION_GATEWAY_API_URL;
+    ctx.developmentDefaults.push('GATEWAY_API_URL');
+    return undefined;
+  }
+  const url = parseUrl(raw);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+    ctx.problems.push('GATEWAY_API_URL: must be an http(s) origin without credentials');
+    return undefined;
+  }
+  if (ctx.production && url.protocol !== 'https:') {
+    ctx.problems.push('GATEWAY_API_URL: must use https when NODE_ENV=production');
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    ctx.problems.push('GATEWAY_API_URL: must be an origin only (no path, query or fragment)');
+  }
+  return url.origin;
+}
+
+/** Reads GATEWAY_HOLDINGS_PATH, a path template with an optional query. */
+export function parseHoldingsPath(ctx: Context): string {
+  const raw = ctx.env.GATEWAY_HOLDINGS_PATH;
+  if (raw === undefined || raw === '') return GATEWAY_PATH_DEFAULTS.holdings;
+  if (!/^(\/[A-Za-z0-9_{}-]+)+(\?[A-Za-z0-9_.=&-]*)?$/.test(raw)) {
+    ctx.problems.push(
+      'GATEWAY_HOLDINGS_PATH: must be a path like /v1/{gatewayName}/engine/user/holdings?version=v2',
+    );
+  }
+  return raw;
+}
+
+/** Reads GATEWAY_ENGINE_PATHS, the comma-separated engine read allow-list (empty allows none). */
+export function parseEnginePaths(ctx: Context): readonly string[] {
+  const raw = ctx.env.GATEWAY_ENGINE_PATHS;
+  if (raw === undefined) return GATEWAY_PATH_DEFAULTS.engineReadPaths;
+  const paths = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const path of paths) {
+    if (!/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(path)) {
+      ctx.problems.push(
+        `GATEWAY_ENGINE_PATHS: ${JSON.stringify(path.slice(0, 80))} is not a path like user/holdings`,
+      );
+    } else if (path.toLowerCase() === 'transactiondetails') {
+      ctx.problems.push('GATEWAY_ENGINE_PATHS: transactiondetails is served by /transactions/:id only');
+    }
+  }
+  return Object.freeze([...new Set(paths)]);
+}

@@ -1,0 +1,55 @@
+import { isIP } from 'node:net';
+import { type Context, parseUrl } from './config-context.js';
+
+/** Reads CORS_ORIGINS: exact http(s) origins only, never `*` or `null`. */
+export function parseCorsOrigins(ctx: Context): readonly string[] {
+  const raw = ctx.env.CORS_ORIGINS ?? '';
+  const origins: string[] = [];
+  for (const entry of raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const url = entry === '*' || entry === 'null' ? undefined : parseUrl(entry);
+    if (!url || url.origin !== entry || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      ctx.problems.push(
+        `CORS_ORIGINS: ${JSON.stringify(entry.slice(0, 80))} is not an exact origin like https://app.example.com`,
+      );
+      continue;
+    }
+    origins.push(url.origin);
+  }
+  return Object.freeze(origins);
+}
+
+/** Reads TRUST_PROXY: off, a hop count (1-10) or a list of addresses/CIDRs; `true` is refused. */
+export function parseTrustProxy(ctx: Context): false | number | readonly string[] {
+  const raw = (ctx.env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops >= 1 && hops <= 10) return hops;
+  }
+  const entries = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const valid = entries.every((entry) => named.has(entry) || isAddressOrCidr(entry));
+  if (raw === 'true' || !valid || entries.length === 0) {
+    ctx.problems.push(
+      'TRUST_PROXY: must be a hop count (1-10) or a list of proxy addresses/CIDRs; true is refused',
+    );
+    return false;
+  }
+  return Object.freeze(entries);
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  if (extra !== undefined || address === undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  return bits >= 0 && bits <= (family === 4 ? 32 : 128);
+}

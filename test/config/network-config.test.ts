@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/load-config.js';
+import { assertRefused } from './config-test-helpers.js';
+
+describe('loadConfig: origins and proxies', () => {
+  for (const value of [
+    '*',
+    'null',
+    'https://partner.example/path',
+    'https://partner.example/',
+    'partner.example',
+    'ftp://partner.example',
+    'https://partner.example,*',
+  ]) {
+    it(`refuses CORS_ORIGINS=${JSON.stringify(value)}`, () => {
+      assertRefused({ CORS_ORIGINS: value }, 'CORS_ORIGINS');
+    });
+  }
+
+  it('keeps exact CORS origins as given', () => {
+    const { config } = loadConfig({ CORS_ORIGINS: 'https://partner.example, http://localhost:3000' });
+    assert.deepEqual(config.corsOrigins, ['https://partner.example', 'http://localhost:3000']);
+  });
+
+  for (const value of ['true', 'TRUE', 'yes', '0', '11', '10.0.0.0/33', 'not-an-ip']) {
+    it(`refuses TRUST_PROXY=${JSON.stringify(value)}`, () => {
+      assertRefused({ TRUST_PROXY: value }, 'TRUST_PROXY');
+    });
+  }
+
+  it('accepts TRUST_PROXY as a hop count or a list of addresses and CIDRs', () => {
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).config.trustProxy, 1);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback, ::1' }).config.trustProxy, [
+      '10.0.0.0/8',
+      'loopback',
+      '::1',
+    ]);
+    assert.equal(loadConfig({}).config.trustProxy, false);
+  });
+});

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/load-config.js';
+import { CANARY } from '../support/canaries.js';
+import { generatePemKeyPair } from '../support/partner-keys.js';
+import { assertRefused, noFiles, productionEnv } from './config-test-helpers.js';
+
+describe('loadConfig: partner authentication', () => {
+  const rsaPem = generatePemKeyPair.rsa().publicKey;
+  const ecPem = generatePemKeyPair.ec().publicKey;
+  const edPem = generatePemKeyPair.ed25519().publicKey;
+
+  it('refuses two partner key sources at once', () => {
+    assertRefused(productionEnv({ PARTNER_JWT_PUBLIC_KEY: rsaPem }), 'PARTNER_JWT_SECRET');
+    assertRefused(
+      productionEnv({
+        PARTNER_JWT_SECRET: undefined,
+        PARTNER_JWT_PUBLIC_KEY: rsaPem,
+        PARTNER_JWKS_URL: 'https://idp.example/jwks',
+      }),
+      'PARTNER_JWT_SECRET, PARTNER_JWT_PUBLIC_KEY, PARTNER_JWKS_URL',
+    );
+  });
+
+  it('refuses an http JWKS URL in production', () => {
+    assertRefused(
+      productionEnv({ PARTNER_JWT_SECRET: undefined, PARTNER_JWKS_URL: 'http://idp.example/jwks' }),
+      'PARTNER_JWKS_URL',
+    );
+  });
+
+  it('refuses a PARTNER_JWT_PUBLIC_KEY that is not a parseable public key', () => {
+    const broken = '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n';
+    assertRefused(
+      productionEnv({ PARTNER_JWT_SECRET: undefined, PARTNER_JWT_PUBLIC_KEY: broken }),
+      'PARTNER_JWT_PUBLIC_KEY',
+    );
+    assertRefused(
+      productionEnv({ PARTNER_JWT_SECRET: undefined, PARTNER_JWT_PUBLIC_KEY: 'abc' }),
+      'PARTNER_JWT_PUBLIC_KEY',
+    );
+  });
+
+  it('refuses a private key given as PARTNER_JWT_PUBLIC_KEY', () => {
+    const { privateKey } = generatePemKeyPair.ec();
+    assertRefused(
+      productionEnv({ PARTNER_JWT_SECRET: undefined, PARTNER_JWT_PUBLIC_KEY: privateKey }),
+      'PARTNER_JWT_PUBLIC_KEY',
+    );
+  });
+
+  for (const [label, env] of [
+    ['none', { PARTNER_JWT_ALGORITHMS: 'none' }],
+    ['HS256,none', { PARTNER_JWT_ALGORITHMS: 'HS256,none' }],
+    ['RS256 with an HS secret', { PARTNER_JWT_ALGORITHMS: 'RS256' }],
+    [
+      'HS256 with an RSA public key',
+      { PARTNER_JWT_SECRET: undefined, PARTNER_JWT_PUBLIC_KEY: rsaPem, PARTNER_JWT_ALGORITHMS: 'HS256' },
+    ],
+    [
+      'ES256 with an RSA public key',
+      { PARTNER_JWT_SECRET: undefined, PARTNER_JWT_PUBLIC_KEY: rsaPem, PARTNER_JWT_ALGORITHMS: 'ES256' },
+    ],
+    [
+      'ES384 with a P-256 key',
+      { PARTNER_JWT_SECRET: undefined, PARTNER_JWT_PUBLIC_KEY: ecPem, PARTNER_JWT_ALGORITHMS: 'ES384' },
+    ],
+    [
+      'RS256 with an Ed25519 key',
+      { PARTNER_JWT_SECRET: undefined, PARTNER_JWT_PUBLIC_KEY: edPem, PARTNER_JWT_ALGORITHMS: 'RS256' },
+    ],
+    [
+      'HS256 with a JWKS URL',
+      {
+        PARTNER_JWT_SECRET: undefined,
+        PARTNER_JWKS_URL: 'https://idp.example/jwks',
+        PARTNER_JWT_ALGORITHMS: 'HS256',
+      },
+    ],
+  ] as [string, NodeJS.ProcessEnv][]) {
+    it(`refuses PARTNER_JWT_ALGORITHMS that do not fit the key: ${label}`, () => {
+      assertRefused(productionEnv(env), 'PARTNER_JWT_ALGORITHMS');
+    });
+  }
+
+  it('accepts algorithms that fit each key type', () => {
+    const fits = [
+      { PARTNER_JWT_ALGORITHMS: 'HS256,HS512' },
+      {
+        PARTNER_JWT_SECRET: undefined,
+        PARTNER_JWT_PUBLIC_KEY: rsaPem,
+        PARTNER_JWT_ALGORITHMS: 'RS256,PS256',
+      },
+      { PARTNER_JWT_SECRET: undefined, PARTNER_JWT_PUBLIC_KEY: ecPem, PARTNER_JWT_ALGORITHMS: 'ES256' },
+      { PARTNER_JWT_SECRET: undefined, PARTNER_JWT_PUBLIC_KEY: edPem, PARTNER_JWT_ALGORITHMS: 'EdDSA' },
+    ];
+    for (const env of fits)
+      assert.doesNotThrow(() => loadConfig(productionEnv(env), noFiles), JSON.stringify(env));
+  });
+
+  it('refuses header mode without PARTNER_PROXY_SECRET or PARTNER_USER_HEADER', () => {
+    assertRefused(
+      productionEnv({ PARTNER_AUTH: 'header', PARTNER_USER_HEADER: 'x-partner-user' }),
+      'PARTNER_PROXY_SECRET',
+    );
+    assertRefused(
+      productionEnv({ PARTNER_AUTH: 'header', PARTNER_PROXY_SECRET: CANARY.proxySecret }),
+      'PARTNER_USER_HEADER',
+    );
+  });
+
+  it('refuses header mode whose identity header is a credential header', () => {
+    assertRefused(
+      productionEnv({
+        PARTNER_AUTH: 'header',
+        PARTNER_USER_HEADER: 'Authorization',
+        PARTNER_PROXY_SECRET: CANARY.proxySecret,
+      }),
+      'PARTNER_USER_HEADER',
+    );
+  });
+
+  it('accepts header mode with a header name and a proxy secret', () => {
+    const { config } = loadConfig(
+      productionEnv({
+        PARTNER_AUTH: 'header',
+        PARTNER_USER_HEADER: 'X-Partner-User',
+        PARTNER_PROXY_SECRET: CANARY.proxySecret,
+      }),
+      noFiles,
+    );
+    assert.deepEqual(config.partnerAuth, {
+      mode: 'header',
+      userHeader: 'x-partner-user',
+      proxySecret: CANARY.proxySecret,
+    });
+  });
+
+  it('refuses an unknown PARTNER_AUTH mode', () => {
+    assertRefused({ PARTNER_AUTH: 'cookie' }, 'PARTNER_AUTH');
+  });
+});
