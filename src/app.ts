@@ -30,7 +30,7 @@ import type { Store } from './store/store.js';
 import { type AuthTokenIssuer, createAuthTokenIssuer } from './tokens/auth-token-issuer.js';
 import type { TokenMinter } from './tokens/token-minter.js';
 import { createUserTokens, type UserTokens } from './tokens/user-tokens.js';
-import { createTransactionService } from './transactions/transaction-service.js';
+import { createTransactionService, type TransactionService } from './transactions/transaction-service.js';
 import { createWebhookEffectPlanner } from './webhooks/webhook-effects.js';
 import { createWebhookService } from './webhooks/webhook-service.js';
 
@@ -134,28 +134,30 @@ function mountGatewayRoutes(
   app.use('/transactions', ...shared.limitedSession);
   app.use(createTransactionsRouter(transactionService));
   const linkService = createLinkService({
-    gateway,
     links: store.links,
-    transactions: store.transactions,
     transactionService,
-    tokens,
     issuer: shared.issuer,
   });
   app.use('/link', ...shared.session, ...jsonBody(CLIENT_BODY_LIMIT));
   app.use(createLinkRouter(linkService));
   app.use(['/holdings', '/engine'], ...shared.session);
   app.use(createHoldingsRouter(createHoldingsService({ gateway, tokens, snapshots: store.holdings })));
-  mountWebhookRoutes(app, deps, tokens);
+  mountWebhookRoutes(app, deps, { tokens, transactionService });
 }
 
 /** `POST /webhooks/smallcase`: no session and no rate limit; the checksum authenticates it. */
-function mountWebhookRoutes(app: Express, deps: AppDeps, tokens: UserTokens): void {
+function mountWebhookRoutes(
+  app: Express,
+  deps: AppDeps,
+  services: { tokens: UserTokens; transactionService: TransactionService },
+): void {
   const { store, gateway } = deps;
   const planner = createWebhookEffectPlanner({
     gateway,
-    tokens,
+    tokens: services.tokens,
     links: store.links,
     transactions: store.transactions,
+    transactionService: services.transactionService,
   });
   const service = createWebhookService({
     apiSecret: deps.config.gatewayApiSecret,

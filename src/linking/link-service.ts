@@ -1,7 +1,5 @@
-import type { GatewayClient } from '../gateway/gateway-client.js';
-import type { LinkRepository, TransactionRepository } from '../store/store.js';
+import type { LinkRepository } from '../store/store.js';
 import type { AuthTokenGrant, AuthTokenIssuer } from '../tokens/auth-token-issuer.js';
-import type { UserTokens } from '../tokens/user-tokens.js';
 import type { TransactionService } from '../transactions/transaction-service.js';
 import { isRefused, linkRefusal, requireCompletedLink } from './link-rules.js';
 
@@ -18,31 +16,16 @@ export interface LinkService {
  * details, never from the client. The store's unique constraint makes concurrent calls safe.
  */
 export function createLinkService(deps: {
-  gateway: GatewayClient;
   links: LinkRepository;
-  transactions: TransactionRepository;
   transactionService: TransactionService;
-  tokens: UserTokens;
   issuer: AuthTokenIssuer;
   now?: () => Date;
 }): LinkService {
   const now = deps.now ?? (() => new Date());
   return {
     async link({ partnerUserId, transactionId, requestId }) {
-      await deps.transactionService.ownedRecord(partnerUserId, transactionId);
-      // A guest token reads any transaction; the caller's ownership was checked above.
-      const details = await deps.gateway.transactionDetails({
-        authToken: deps.tokens.guest(),
-        transactionId,
-        requestId,
-      });
-      await deps.transactions.update({
-        transactionId,
-        status: details.status,
-        smallcaseAuthId: details.smallcaseAuthId,
-        broker: details.broker,
-        at: now(),
-      });
+      const record = await deps.transactionService.ownedRecord(partnerUserId, transactionId);
+      const { details } = await deps.transactionService.refresh(record, requestId);
       const outcome = await deps.links.link(requireCompletedLink(partnerUserId, details, now()));
       if (isRefused(outcome)) throw linkRefusal(outcome);
       const grant = deps.issuer.issueConnected(outcome.link.smallcaseAuthId);

@@ -1,6 +1,12 @@
 import { AppError, NotFoundError } from '../errors/app-errors.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
-import type { IdempotencyRepository, TransactionRecord, TransactionRepository } from '../store/store.js';
+import type { TransactionDetails } from '../gateway/transaction-details.js';
+import type {
+  IdempotencyRepository,
+  TransactionRecord,
+  TransactionRepository,
+  TransactionUpdate,
+} from '../store/store.js';
 import type { UserTokens } from '../tokens/user-tokens.js';
 import { requestHash, runIdempotent } from './idempotency.js';
 import { type TransactionRequest, tokenPolicyOf } from './transaction-intents.js';
@@ -25,6 +31,12 @@ export interface TransactionView {
   readonly updatedAt: string;
 }
 
+/** What the Gateway says about a transaction now, and the same as an update to our record. */
+export interface ObservedTransaction {
+  readonly details: TransactionDetails;
+  readonly update: TransactionUpdate;
+}
+
 export interface TransactionService {
   create(input: {
     partnerUserId: string;
@@ -35,6 +47,16 @@ export interface TransactionService {
   get(input: { partnerUserId: string; transactionId: string; requestId: string }): Promise<TransactionView>;
   /** The caller's own transaction record; anyone else's (or an unknown id) is a 404. */
   ownedRecord(partnerUserId: string, transactionId: string): Promise<TransactionRecord>;
+  /** Reads the transaction's details from the Gateway and records them; returns the stored record. */
+  refresh(
+    record: TransactionRecord,
+    requestId: string,
+  ): Promise<{ details: TransactionDetails; record: TransactionRecord }>;
+  /**
+   * `refresh` without the write, for callers that must write the update in their own database
+   * transaction (webhooks record it together with the event).
+   */
+  observe(record: TransactionRecord, requestId: string): Promise<ObservedTransaction>;
 }
 
 export function createTransactionService(deps: {
@@ -84,8 +106,27 @@ export function createTransactionService(deps: {
     return record;
   }
 
+  // Callers check ownership first: a guest token reads any transaction, also one created before a link.
+  async function observe(record: TransactionRecord, requestId: string): Promise<ObservedTransaction> {
+    const { transactionId } = record;
+    const details = await deps.gateway.transactionDetails({
+      authToken: deps.tokens.guest(),
+      transactionId,
+      requestId,
+    });
+    const { status, smallcaseAuthId, broker } = details;
+    return { details, update: { transactionId, status, smallcaseAuthId, broker, at: now() } };
+  }
+
+  async function refresh(record: TransactionRecord, requestId: string) {
+    const { details, update } = await observe(record, requestId);
+    return { details, record: (await deps.transactions.update(update)) ?? record };
+  }
+
   return {
     ownedRecord,
+    observe,
+    refresh,
     async create({ partnerUserId, request, requestId, idempotencyKey }) {
       if (idempotencyKey === undefined) {
         return { body: await createUpstream(partnerUserId, request, requestId), replayed: false };
@@ -99,17 +140,7 @@ export function createTransactionService(deps: {
     },
     async get({ partnerUserId, transactionId, requestId }) {
       const record = await ownedRecord(partnerUserId, transactionId);
-      // Ownership is checked above; a guest token reads any transaction, also one created before a link.
-      const authToken = deps.tokens.guest();
-      const details = await deps.gateway.transactionDetails({ authToken, transactionId, requestId });
-      const updated =
-        (await deps.transactions.update({
-          transactionId,
-          status: details.status,
-          smallcaseAuthId: details.smallcaseAuthId,
-          broker: details.broker,
-          at: now(),
-        })) ?? record;
+      const { details, record: updated } = await refresh(record, requestId);
       return {
         transactionId,
         intent: record.intent,

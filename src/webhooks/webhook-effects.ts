@@ -8,6 +8,7 @@ import type {
   WebhookEffects,
 } from '../store/store.js';
 import type { UserTokens } from '../tokens/user-tokens.js';
+import type { TransactionService } from '../transactions/transaction-service.js';
 import type { WebhookNotification } from './webhook-payload.js';
 
 const HOLDINGS_INTENTS = new Set(['HOLDINGS_IMPORT', 'MF_HOLDINGS_IMPORT']);
@@ -25,29 +26,16 @@ export function createWebhookEffectPlanner(deps: {
   tokens: UserTokens;
   links: LinkRepository;
   transactions: TransactionRepository;
+  transactionService: TransactionService;
   now?: () => Date;
 }): WebhookEffectPlanner {
   const now = deps.now ?? (() => new Date());
 
   async function transactionEffects(record: TransactionRecord, requestId: string): Promise<WebhookEffects> {
-    // A guest token reads any transaction's details (GATEWAY.md 3.3).
-    const details = await deps.gateway.transactionDetails({
-      authToken: deps.tokens.guest(),
-      transactionId: record.transactionId,
-      requestId,
-    });
-    const at = now();
-    const link = webhookLink(record, details, at);
-    return {
-      transactionUpdate: {
-        transactionId: record.transactionId,
-        status: details.status,
-        smallcaseAuthId: details.smallcaseAuthId,
-        broker: details.broker,
-        at,
-      },
-      ...(link ? { link } : {}),
-    };
+    // Observed, not refreshed: the update is written with the event row, in one database transaction.
+    const { details, update } = await deps.transactionService.observe(record, requestId);
+    const link = webhookLink(record, details, update.at);
+    return { transactionUpdate: update, ...(link ? { link } : {}) };
   }
 
   /**
