@@ -82,16 +82,11 @@ export interface TransactionRepository {
   update(update: TransactionUpdate): Promise<TransactionRecord | undefined>;
 }
 
-export interface StoredResponse {
-  readonly statusCode: number;
-  readonly body: unknown;
-}
-
 export type IdempotencyClaim =
   /** No live record existed; the caller now owns the key and must `complete` or `release` it. */
   | { readonly status: 'claimed' }
-  /** An earlier request with this key finished; replay its response if the request matches. */
-  | { readonly status: 'completed'; readonly requestHash: string; readonly response: StoredResponse }
+  /** An earlier request with this key finished; replay its response body if the request matches. */
+  | { readonly status: 'completed'; readonly requestHash: string; readonly body: unknown }
   /** An earlier request with this key is still running. */
   | { readonly status: 'in_progress'; readonly requestHash: string };
 
@@ -104,7 +99,8 @@ export interface IdempotencyRepository {
     at: Date;
     expiresAt: Date;
   }): Promise<IdempotencyClaim>;
-  complete(input: { partnerUserId: string; key: string; response: StoredResponse }): Promise<void>;
+  /** Stores the finished request's response body (JSON); the HTTP layer owns its status. */
+  complete(input: { partnerUserId: string; key: string; body: unknown }): Promise<void>;
   /** Drops an unfinished claim so that a retry can run (the first attempt failed). */
   release(input: { partnerUserId: string; key: string }): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError, InvalidRequestError } from '../errors/app-errors.js';
-import type { IdempotencyRepository, StoredResponse } from '../store/store.js';
+import type { IdempotencyRepository } from '../store/store.js';
 
 export const IDEMPOTENCY_TTL_MS = 10 * 60 * 1000;
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
@@ -38,11 +38,11 @@ export function requestHash(request: unknown): string {
  * the same request, a different request or one still running is a 409 `idempotency_conflict`.
  * A failed attempt releases the key so that the client may retry.
  */
-export async function runIdempotent(
+export async function runIdempotent<T>(
   deps: { repository: IdempotencyRepository; now: () => Date },
   scope: { partnerUserId: string; key: string; requestHash: string },
-  work: () => Promise<StoredResponse>,
-): Promise<StoredResponse & { replayed: boolean }> {
+  work: () => Promise<T>,
+): Promise<{ body: T; replayed: boolean }> {
   const at = deps.now();
   const claim = await deps.repository.claim({
     ...scope,
@@ -56,16 +56,17 @@ export async function runIdempotent(
     if (claim.status === 'in_progress') {
       throw new AppError('idempotency_conflict', 'A request with this Idempotency-Key is still in progress.');
     }
-    return { ...claim.response, replayed: true };
+    // Stored by this same work for this same request hash.
+    return { body: claim.body as T, replayed: true };
   }
   const key = { partnerUserId: scope.partnerUserId, key: scope.key };
-  let response: StoredResponse;
+  let body: T;
   try {
-    response = await work();
+    body = await work();
   } catch (error) {
     await deps.repository.release(key).catch(() => undefined);
     throw error;
   }
-  await deps.repository.complete({ ...key, response });
-  return { ...response, replayed: false };
+  await deps.repository.complete({ ...key, body });
+  return { body, replayed: false };
 }

@@ -131,12 +131,11 @@ export function createTransactionService(deps: {
       if (idempotencyKey === undefined) {
         return { body: await createUpstream(partnerUserId, request, requestId), replayed: false };
       }
-      const result = await runIdempotent(
+      return runIdempotent(
         { repository: deps.idempotency, now },
         { partnerUserId, key: idempotencyKey, requestHash: requestHash(request) },
-        async () => ({ statusCode: 201, body: await createUpstream(partnerUserId, request, requestId) }),
+        () => createUpstream(partnerUserId, request, requestId),
       );
-      return { body: result.body as CreatedTransactionView, replayed: result.replayed };
     },
     async get({ partnerUserId, transactionId, requestId }) {
       const record = await ownedRecord(partnerUserId, transactionId);

@@ -1,10 +1,11 @@
 import type pg from 'pg';
-import type { IdempotencyClaim, IdempotencyRepository, StoredResponse } from '../store.js';
+import type { IdempotencyClaim, IdempotencyRepository } from '../store.js';
 import { guard, inTransaction } from './postgres-database.js';
 
 interface IdempotencyRow {
   request_hash: string;
-  response: StoredResponse | null;
+  /** The response body as JSON; SQL NULL while the request is in progress. */
+  response: unknown;
 }
 
 // A live record can be released between the upsert and the re-read: claim again.
@@ -37,7 +38,7 @@ export function createPostgresIdempotencyRepository(pool: pg.Pool): IdempotencyR
             const row = existing.rows[0];
             if (!row) continue;
             if (row.response === null) return { status: 'in_progress', requestHash: row.request_hash };
-            return { status: 'completed', requestHash: row.request_hash, response: row.response };
+            return { status: 'completed', requestHash: row.request_hash, body: row.response };
           }
           throw new Error('idempotency claim did not settle after concurrent changes');
         }),
@@ -48,7 +49,7 @@ export function createPostgresIdempotencyRepository(pool: pg.Pool): IdempotencyR
         pool.query(
           `UPDATE idempotency_keys SET response = $3::jsonb
             WHERE partner_user_id = $1 AND idempotency_key = $2`,
-          [input.partnerUserId, input.key, JSON.stringify(input.response)],
+          [input.partnerUserId, input.key, JSON.stringify(input.body)],
         ),
       );
     },

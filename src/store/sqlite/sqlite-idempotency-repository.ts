@@ -39,7 +39,7 @@ export function createSqliteIdempotencyRepository(db: SqliteDatabase): Idempoten
         return {
           status: 'completed',
           requestHash: existing.request_hash,
-          response: JSON.parse(existing.response),
+          body: JSON.parse(existing.response),
         };
       }
       upsert.run({ ...input, at: input.at.toISOString(), expiresAt: input.expiresAt.toISOString() });
@@ -52,7 +52,13 @@ export function createSqliteIdempotencyRepository(db: SqliteDatabase): Idempoten
       return guard(() => claim.immediate(input));
     },
     async complete(input) {
-      guard(() => complete.run({ ...input, response: JSON.stringify(input.response) }));
+      guard(() =>
+        complete.run({
+          partnerUserId: input.partnerUserId,
+          key: input.key,
+          response: JSON.stringify(input.body),
+        }),
+      );
     },
     async release(input) {
       guard(() => release.run(input.partnerUserId, input.key));

@@ -3,10 +3,7 @@ import { describe, it } from 'node:test';
 import type { StoreRef } from '../store-contract.js';
 import { at, uniqueId } from './unique-id.js';
 
-const response = {
-  statusCode: 201,
-  body: { transactionId: 'TRX_1', intent: 'CONNECT', nested: { n: [1, 'two'] } },
-};
+const body = { transactionId: 'TRX_1', intent: 'CONNECT', nested: { n: [1, 'two'] } };
 
 function claimInput(partnerUserId: string, key: string, requestHash = 'hash-a', offsetSeconds = 0) {
   return { partnerUserId, key, requestHash, at: at(offsetSeconds), expiresAt: at(offsetSeconds + 600) };
@@ -22,11 +19,11 @@ export function describeIdempotencyContract(ref: StoreRef): void {
         status: 'in_progress',
         requestHash: 'hash-a',
       });
-      await idempotency.complete({ partnerUserId: user, key, response });
+      await idempotency.complete({ partnerUserId: user, key, body });
       assert.deepEqual(await idempotency.claim(claimInput(user, key, 'hash-b', 5)), {
         status: 'completed',
         requestHash: 'hash-a',
-        response,
+        body,
       });
     });
 
@@ -43,7 +40,7 @@ export function describeIdempotencyContract(ref: StoreRef): void {
       await idempotency.claim(claimInput(user, key));
       await idempotency.release({ partnerUserId: user, key });
       assert.equal((await idempotency.claim(claimInput(user, key))).status, 'claimed');
-      await idempotency.complete({ partnerUserId: user, key, response });
+      await idempotency.complete({ partnerUserId: user, key, body });
       await idempotency.release({ partnerUserId: user, key });
       assert.equal((await idempotency.claim(claimInput(user, key))).status, 'completed');
     });
@@ -52,7 +49,7 @@ export function describeIdempotencyContract(ref: StoreRef): void {
       const idempotency = ref.current.idempotency;
       const [user, key] = [uniqueId('user'), uniqueId('key')];
       await idempotency.claim(claimInput(user, key, 'old-hash', -1200));
-      await idempotency.complete({ partnerUserId: user, key, response });
+      await idempotency.complete({ partnerUserId: user, key, body });
       assert.deepEqual(await idempotency.claim(claimInput(user, key, 'new-hash')), { status: 'claimed' });
       assert.deepEqual(await idempotency.claim(claimInput(user, key, 'other')), {
         status: 'in_progress',
