@@ -3,8 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, Pool, errors as undiciErrors } from 'undici';
 import { z } from 'zod';
 import { noopMetrics, type ServiceMetrics, type UpstreamOutcome } from '../observability/metrics.js';
+import { REQUEST_ID_FORMAT } from '../observability/request-id-format.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import { GatewayError, GatewayTimeoutError, GatewayUnavailableError } from './gateway-errors.js';
+import { TRANSACTION_ID } from './gateway-ids.js';
 import { createGatewayPaths, type GatewayOperation, type GatewayPaths } from './gateway-paths.js';
 import { type AttemptResult, interpretResponse } from './gateway-response.js';
 import { parseTransactionDetails, type TransactionDetails } from './transaction-details.js';
@@ -13,7 +15,6 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 const MAX_GET_RETRIES = 2;
 const BACKOFF_BASE_MS = 100;
 const USER_AGENT = 'gateway-token-service/0.1';
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export interface GatewayClientOptions {
   readonly baseUrl: string;
@@ -55,7 +56,7 @@ export interface GatewayClient {
 }
 
 const createdTransaction = z.object({
-  transactionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  transactionId: z.string().regex(TRANSACTION_ID),
   expireAt: z.string().max(64).nullish(),
 });
 
@@ -95,7 +96,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       'x-gateway-authtoken': out.call.authToken,
       accept: 'application/json',
       'user-agent': USER_AGENT,
-      'x-request-id': requestId && SAFE_REQUEST_ID.test(requestId) ? requestId : randomUUID(),
+      'x-request-id': requestId && REQUEST_ID_FORMAT.test(requestId) ? requestId : randomUUID(),
       ...(out.body === undefined ? {} : { 'content-type': 'application/json' }),
     };
   }

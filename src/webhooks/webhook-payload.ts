@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { TRANSACTION_ID } from '../gateway/gateway-ids.js';
 
 /** What a webhook is about, from its body alone (the body is a notification, not evidence). */
 export type WebhookKind = 'transaction' | 'holdings_import' | 'mf_holdings_import' | 'account';
@@ -22,7 +23,6 @@ export interface WebhookNotification extends AuthenticatedFields {
 }
 
 const MS_THRESHOLD = 1e12;
-const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 // `z.object` strips unknown keys and reads only its own shape, so `__proto__` or `constructor`
 // keys in the body are never copied anywhere.
@@ -67,7 +67,8 @@ export function readNotification(
   fields: AuthenticatedFields,
 ): WebhookNotification | undefined {
   const ids = [fields.smallcaseAuthId, fields.transactionId].filter((id) => id !== undefined);
-  if (ids.some((id) => !ID.test(id))) return undefined;
+  // smallcaseAuthIds are held to the same shape as transaction ids.
+  if (ids.some((id) => !TRANSACTION_ID.test(id))) return undefined;
   const { batchId, status, intent } = notification.parse(body);
   return { ...fields, batchId, status, intent, kind: kindOf(fields, intent, body) };
 }

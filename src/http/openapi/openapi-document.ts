@@ -1,5 +1,6 @@
 import type { PartnerAuthConfig } from '../../config/config-types.js';
 import type { ErrorCode } from '../../errors/app-errors.js';
+import { REQUEST_ID_FORMAT } from '../../observability/request-id-format.js';
 import { PROBLEM_CODES, statusOf } from '../problem.js';
 import {
   acceptsUndefined,
@@ -132,7 +133,7 @@ export function buildOpenApiDocument(options: {
       headers: {
         RequestId: {
           description: 'The request id (an incoming valid `x-request-id` is kept).',
-          schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' },
+          schema: { type: 'string', pattern: REQUEST_ID_FORMAT.source },
         },
         RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
       },

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { TRANSACTION_ID } from '../../gateway/gateway-ids.js';
 import type { LinkService } from '../../linking/link-service.js';
 import { partnerUserId } from '../middleware/partner-session.js';
 import { JSON_BODY_ERRORS, type RouteSpec, UPSTREAM_ERRORS } from '../openapi/route-spec.js';
@@ -8,7 +9,7 @@ import { authTokenGrantSchema } from './auth-token.routes.js';
 
 // Only the transaction id is read: smallcaseAuthId and broker come from the Gateway.
 const linkBody = z.object({
-  transactionId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a transaction id'),
+  transactionId: z.string().regex(TRANSACTION_ID, 'must be a transaction id'),
 });
 
 export const linkRoutes: readonly RouteSpec[] = [

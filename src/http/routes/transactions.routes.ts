@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { TRANSACTION_ID } from '../../gateway/gateway-ids.js';
 import { parseIdempotencyKey } from '../../transactions/idempotency.js';
 import { transactionRequest } from '../../transactions/transaction-intents.js';
 import type { TransactionService } from '../../transactions/transaction-service.js';
@@ -15,7 +16,7 @@ import { parseInput } from '../validation.js';
 export const transactionIdParam = z.object({
   transactionId: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a transaction id')
+    .regex(TRANSACTION_ID, 'must be a transaction id')
     .meta({ examples: [`TRX_${'0'.repeat(32)}`] }),
 });
 
