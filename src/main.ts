@@ -10,7 +10,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { createPartnerAuthenticator } from './partner-auth/create-partner-authenticator.js';
 import { openStore } from './store/open-store.js';
-import { withStoreDeadline } from './store/store-deadline.js';
+import { observeStoreFailures, withStoreDeadline } from './store/store-deadline.js';
 import { createTokenMinter } from './tokens/token-minter.js';
 
 const STORE_DEADLINE_MS = 2000;
@@ -47,7 +47,12 @@ async function main(): Promise<void> {
     logger,
     timeoutMs: STORE_STARTUP_TIMEOUT_MS,
   });
-  const store = withStoreDeadline(openedStore, STORE_DEADLINE_MS, () => metrics.storeError());
+  const onStoreFailure = () => metrics.storeError();
+  // better-sqlite3 answers synchronously, so a deadline could never fire first: SQLite is only observed.
+  const store =
+    openedStore.kind === 'postgres'
+      ? withStoreDeadline(openedStore, STORE_DEADLINE_MS, onStoreFailure)
+      : observeStoreFailures(openedStore, onStoreFailure);
   const redis = config.redisUrl ? await openRedis(config.redisUrl, logger) : undefined;
   const upstream = await resolveUpstream(config, logger);
   const gateway = createGatewayClientFor(config, { baseUrl: upstream.baseUrl, metrics });

@@ -24,32 +24,42 @@ function observed<T>(operation: Promise<T>, onFailure: FailureObserver | undefin
   });
 }
 
-function wrapRepository<T extends object>(repository: T, ms: number, onFailure?: FailureObserver): T {
+type Around = <T>(operation: Promise<T>) => Promise<T>;
+
+function wrapRepository<T extends object>(repository: T, around: Around): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(repository)) {
     wrapped[name] =
       typeof member === 'function'
-        ? (...args: unknown[]) =>
-            observed(withDeadline(Promise.resolve(member.apply(repository, args)), ms), onFailure)
+        ? (...args: unknown[]) => around(Promise.resolve(member.apply(repository, args)))
         : member;
   }
   return wrapped as T;
 }
 
-/**
- * A store whose every repository call fails fast with `StoreUnavailableError` after `ms`, so a
- * slow database becomes a clear 503 instead of a request that hangs. `onFailure` sees every
- * failed or late call (the store error metric).
- */
-export function withStoreDeadline(store: Store, ms: number, onFailure?: FailureObserver): Store {
+function wrapStore(store: Store, around: Around): Store {
   const wrapped: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(store)) {
-    wrapped[name] =
-      member !== null && typeof member === 'object' ? wrapRepository(member, ms, onFailure) : member;
+    wrapped[name] = member !== null && typeof member === 'object' ? wrapRepository(member, around) : member;
   }
   return {
     ...(wrapped as unknown as Store),
-    ping: () => observed(withDeadline(store.ping(), ms), onFailure),
+    ping: () => around(store.ping()),
     close: () => store.close(),
   };
+}
+
+/**
+ * A store whose every repository call fails fast with `StoreUnavailableError` after `ms`, so a
+ * slow database becomes a clear 503 instead of a request that hangs. `onFailure` sees every
+ * failed or late call (the store error metric). Only for an asynchronous driver (PostgreSQL):
+ * a synchronous one returns before a timer could fire.
+ */
+export function withStoreDeadline(store: Store, ms: number, onFailure?: FailureObserver): Store {
+  return wrapStore(store, (operation) => observed(withDeadline(operation, ms), onFailure));
+}
+
+/** A store whose failed calls `onFailure` sees (the store error metric), with no deadline. */
+export function observeStoreFailures(store: Store, onFailure: FailureObserver): Store {
+  return wrapStore(store, (operation) => observed(operation, onFailure));
 }

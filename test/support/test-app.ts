@@ -11,7 +11,6 @@ import { createLogger } from '../../src/observability/logger.js';
 import { createPartnerAuthenticator } from '../../src/partner-auth/create-partner-authenticator.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import { withStoreDeadline } from '../../src/store/store-deadline.js';
 import { createTokenMinter } from '../../src/tokens/token-minter.js';
 import { CANARY } from './canaries.js';
 import { createLogCapture, rememberToken } from './log-capture.js';
@@ -53,7 +52,8 @@ export function buildTestApp(options: { env?: NodeJS.ProcessEnv; deps?: Partial<
   const { config } = loadConfig(testEnv(options.env));
   const sqlite = tempSqlitePath();
   const rawStore = createSqliteStore(sqlite.path);
-  const store = withStoreDeadline(rawStore, 2000);
+  // Like main.ts: SQLite gets no deadline (its calls are synchronous).
+  const store = rawStore;
   // Tests reach the emulator by setting GATEWAY_API_URL to its URL (or pass `deps.gateway`).
   const ownsGateway = options.deps?.gateway === undefined;
   const gateway =

@@ -12,9 +12,9 @@ export interface PostgresPoolSettings {
   /** Wait for a free pooled connection or a new TCP/TLS connection. */
   readonly connectionTimeoutMillis: number;
   readonly idleTimeoutMillis: number;
-  /** Server-side `statement_timeout`. */
+  /** Server-side `statement_timeout`, under the 2 s request deadline so the connection is freed with it. */
   readonly statementTimeoutMs: number;
-  /** Client-side deadline per query, a little above the server's, for a silent network. */
+  /** Client-side deadline per query, a little above the server's and under the request's, for a silent network. */
   readonly queryTimeoutMs: number;
   readonly idleInTransactionTimeoutMs: number;
   /** Start-up migrations may wait on another instance's lock, so they get a longer deadline. */
@@ -23,10 +23,10 @@ export interface PostgresPoolSettings {
 
 export const POSTGRES_POOL_DEFAULTS: PostgresPoolSettings = {
   max: 10,
-  connectionTimeoutMillis: 2000,
+  connectionTimeoutMillis: 1900,
   idleTimeoutMillis: 30_000,
-  statementTimeoutMs: 3000,
-  queryTimeoutMs: 4000,
+  statementTimeoutMs: 1500,
+  queryTimeoutMs: 1900,
   idleInTransactionTimeoutMs: 10_000,
   migrationTimeoutMs: 60_000,
 };
