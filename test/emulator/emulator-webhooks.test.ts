@@ -7,6 +7,7 @@ import { createEmulatorWebhooks } from '../../src/emulator/emulator-webhooks.js'
 import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
 import { CANARY } from '../support/canaries.js';
 import { startTestEmulator, testMinter } from '../support/gateway-emulator.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** A receiver answering the queued statuses in turn (200 once they run out). */
 async function startReceiver() {
@@ -116,7 +117,7 @@ describe('emulator completion webhooks', () => {
 
     const standalone = createEmulatorWebhooks({ url: 'http://127.0.0.1:9/unreachable', backoffMs: 60_000 });
     standalone.dispatch({ hello: 'world' });
-    while (standalone.deliveries[0]?.attempts.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor('the first delivery attempt', () => (standalone.deliveries[0]?.attempts.length ?? 0) > 0);
     standalone.close();
     await standalone.idle();
     assert.equal(standalone.deliveries[0]?.attempts.length, 1);

@@ -92,7 +92,7 @@ describe('GET /engine/*path', () => {
   });
 
   it('honours a narrower GATEWAY_ENGINE_PATHS allow-list', async () => {
-    const narrow = await buildGatewayTestApp({ GATEWAY_ENGINE_PATHS: 'market/news' });
+    const narrow = await buildGatewayTestApp({ env: { GATEWAY_ENGINE_PATHS: 'market/news' } });
     try {
       const session = bearer(narrow.session('e-narrow'));
       await request(narrow.app).get('/engine/smallcases').set(session).expect(404);

@@ -8,7 +8,8 @@ import { CANARY } from '../support/canaries.js';
 import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 import { bearer, buildTestApp } from '../support/test-app.js';
 
-const TIMEOUT_MS = 1000;
+// Long enough that 10 % (the slack for supertest's listen and the JWT work) is 200 ms on a loaded machine.
+const TIMEOUT_MS = 2000;
 const ALLOWED_UPSTREAM_HEADERS = new Set([
   'x-gateway-secret',
   'x-gateway-authtoken',
@@ -25,7 +26,7 @@ describe('when the Gateway misbehaves', () => {
   // A fresh app (and so a fresh circuit breaker) per scenario, so failures do not add up.
   let t: GatewayTestApp;
   beforeEach(async () => {
-    t = await buildGatewayTestApp({ GATEWAY_TIMEOUT_MS: String(TIMEOUT_MS) });
+    t = await buildGatewayTestApp({ env: { GATEWAY_TIMEOUT_MS: String(TIMEOUT_MS) } });
     await t.store.links.link({
       partnerUserId: 'f-linked',
       smallcaseAuthId: 'SCA_f',
@@ -144,7 +145,9 @@ describe('when the Gateway misbehaves', () => {
 
 describe('when the Gateway cannot be reached or rejects our credentials', () => {
   it('refuses connections: a fast 503 gateway_unavailable with Retry-After', async () => {
-    const unreachable = buildTestApp({ env: { GATEWAY_API_URL: 'http://127.0.0.1:9' } });
+    const unreachable = buildTestApp({
+      env: { GATEWAY_API_URL: 'http://127.0.0.1:9', GATEWAY_TIMEOUT_MS: '10000' },
+    });
     try {
       const started = performance.now();
       const res = await request(unreachable.app)
@@ -152,7 +155,8 @@ describe('when the Gateway cannot be reached or rejects our credentials', () => 
         .set(bearer(unreachable.session('u-down')))
         .send({ intent: 'CONNECT' })
         .expect(503);
-      assert.ok(performance.now() - started < 1000);
+      const elapsed = performance.now() - started;
+      assert.ok(elapsed < 5000, `answered after ${elapsed} ms, not failing fast before the 10 s deadline`);
       assert.equal(res.body.code, 'gateway_unavailable');
       assert.ok(Number(res.headers['retry-after']) >= 1);
     } finally {

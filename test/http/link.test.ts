@@ -3,7 +3,6 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import request from 'supertest';
 import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 import { rememberToken } from '../support/log-capture.js';
-import { bearer } from '../support/test-app.js';
 
 describe('POST /link and DELETE /link', () => {
   let t: GatewayTestApp;
@@ -13,16 +12,8 @@ describe('POST /link and DELETE /link', () => {
   after(() => t.close());
   beforeEach(() => t.emulator.state.requests.splice(0));
 
-  const as = (userId: string) => bearer(t.session(userId));
-  const connect = async (userId: string): Promise<string> => {
-    const res = await request(t.app)
-      .post('/transactions')
-      .set(as(userId))
-      .send({ intent: 'CONNECT' })
-      .expect(201);
-    return res.body.transactionId;
-  };
-  const link = (userId: string, body: object) => request(t.app).post('/link').set(as(userId)).send(body);
+  const connect = (userId: string) => t.create(userId, { intent: 'CONNECT' });
+  const link = (userId: string, body: object) => request(t.app).post('/link').set(t.as(userId)).send(body);
 
   it('refuses a transaction that is not COMPLETED with 409 transaction_not_complete', async () => {
     const transactionId = await connect('l-pending');
@@ -30,12 +21,7 @@ describe('POST /link and DELETE /link', () => {
     assert.equal(res.body.code, 'transaction_not_complete');
     assert.match(res.body.detail, /INITIALIZED/);
     const failed = await connect('l-pending');
-    const control = await fetch(`${t.emulator.url}/__emulator/transactions/${failed}/fail`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    assert.equal(control.status, 200);
+    await t.fail(failed);
     await link('l-pending', { transactionId: failed }).expect(409);
     assert.equal(await t.store.links.findByUser('l-pending'), undefined);
   });
@@ -117,9 +103,9 @@ describe('POST /link and DELETE /link', () => {
     const transactionId = await connect('l-unlink');
     await t.complete(transactionId, 'SCA_unlink');
     rememberToken((await link('l-unlink', { transactionId }).expect(200)).body.smallcaseAuthToken);
-    await request(t.app).delete('/link').set(as('l-unlink')).expect(204);
+    await request(t.app).delete('/link').set(t.as('l-unlink')).expect(204);
     assert.equal(await t.store.links.findByUser('l-unlink'), undefined);
-    await request(t.app).delete('/link').set(as('l-unlink')).expect(204);
+    await request(t.app).delete('/link').set(t.as('l-unlink')).expect(204);
     await request(t.app).delete('/link').expect(401);
   });
 });

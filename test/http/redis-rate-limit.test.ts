@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { after, describe, it } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { createLogger } from '../../src/observability/logger.js';
 import { createFailoverRateLimitStore } from '../../src/redis/failover-rate-limit-store.js';
 import { closeRedisClient, createRedisClient } from '../../src/redis/redis-client.js';
-import { createLogCapture, rememberToken } from '../support/log-capture.js';
+import { capturedLogLines, createLogCapture, rememberToken } from '../support/log-capture.js';
 import { freePort } from '../support/spawn-service.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
+import { waitFor } from '../support/wait-for.js';
 
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL || undefined;
 const skip = TEST_REDIS_URL ? false : 'TEST_REDIS_URL is not set: Redis rate-limit tests skipped';
@@ -110,9 +110,21 @@ describe('rate limits shared through Redis', { skip }, () => {
       );
       for (const answer of during) assert.ok(answer.ms < 1500, `answered after ${answer.ms} ms`);
 
+      const backInRedis = () =>
+        capturedLogLines().filter((line) => line.includes('rate-limit counters back in Redis')).length;
+      const backBefore = backInRedis();
       proxy.restore();
-      if (viaProxy.status !== 'ready') await once(viaProxy, 'ready');
-      await delay(250);
+      // Probes as other users (their own keys) until the flaky instance has redialled, its retry window
+      // has passed and it counts in Redis again: the moment its store logs that it is back.
+      let probes = 0;
+      await waitFor(
+        'the flaky instance to count in Redis again',
+        async () => {
+          await authToken(flaky, `outage-probe-${probes++}`);
+          return backInRedis() > backBefore;
+        },
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
       const after = [
         await authToken(flaky, user),
         await authToken(steady, user),

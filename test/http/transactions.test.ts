@@ -5,16 +5,16 @@ import { verifyGatewayToken } from '../../src/emulator/emulator-auth.js';
 import { CANARY } from '../support/canaries.js';
 import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 import { bearer } from '../support/test-app.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('POST /transactions and GET /transactions/:id', () => {
   let t: GatewayTestApp;
   before(async () => {
-    t = await buildGatewayTestApp({ GATEWAY_TIMEOUT_MS: '1500' });
+    t = await buildGatewayTestApp({ env: { GATEWAY_TIMEOUT_MS: '3000' } });
   });
   after(() => t.close());
   beforeEach(() => t.emulator.state.reset());
 
-  const as = (userId: string) => bearer(t.session(userId));
   const linkDirectly = (userId: string, smallcaseAuthId: string) =>
     t.store.links.link({ partnerUserId: userId, smallcaseAuthId, broker: 'kite', at: new Date() });
   const upstreamToken = () => {
@@ -25,7 +25,7 @@ describe('POST /transactions and GET /transactions/:id', () => {
   it('refuses an unknown intent and names the field', async () => {
     const res = await request(t.app)
       .post('/transactions')
-      .set(as('u-intent'))
+      .set(t.as('u-intent'))
       .send({ intent: 'LAUNCH' })
       .expect(400);
     assert.equal(res.body.code, 'invalid_request');
@@ -38,17 +38,21 @@ describe('POST /transactions and GET /transactions/:id', () => {
       intent: 'TRANSACTION',
       orderConfig: { type: 'SECURITIES', securities: [{ ticker: 'INFY', quantity: 2 }, { ticker: 'TCS' }] },
     };
-    const res = await request(t.app).post('/transactions').set(as('u-config')).send(mixed).expect(400);
+    const res = await request(t.app).post('/transactions').set(t.as('u-config')).send(mixed).expect(400);
     assert.match(res.body.detail, /^body\.orderConfig\.securities\.1\.quantity:/);
     const badTicker = {
       intent: 'TRANSACTION',
       orderConfig: { type: 'SECURITIES', securities: [{ ticker: 'in fy' }] },
     };
-    const second = await request(t.app).post('/transactions').set(as('u-config')).send(badTicker).expect(400);
+    const second = await request(t.app)
+      .post('/transactions')
+      .set(t.as('u-config'))
+      .send(badTicker)
+      .expect(400);
     assert.match(second.body.detail, /^body\.orderConfig\.securities\.0\.ticker:/);
     const extra = await request(t.app)
       .post('/transactions')
-      .set(as('u-config'))
+      .set(t.as('u-config'))
       .send({ intent: 'CONNECT', orderConfig: {} })
       .expect(400);
     assert.match(extra.body.detail, /orderConfig/);
@@ -58,7 +62,7 @@ describe('POST /transactions and GET /transactions/:id', () => {
   it('refuses a connected-only intent for a guest with 409 broker_not_linked and no upstream call', async () => {
     const res = await request(t.app)
       .post('/transactions')
-      .set(as('u-guest'))
+      .set(t.as('u-guest'))
       .send({ intent: 'FETCH_FUNDS' })
       .expect(409);
     assert.equal(res.body.code, 'broker_not_linked');
@@ -66,7 +70,7 @@ describe('POST /transactions and GET /transactions/:id', () => {
       intent: 'TRANSACTION',
       orderConfig: { type: 'REBALANCE', scid: 'SCMO_0002', iscid: 'ISC_1' },
     };
-    await request(t.app).post('/transactions').set(as('u-guest')).send(rebalance).expect(409);
+    await request(t.app).post('/transactions').set(t.as('u-guest')).send(rebalance).expect(409);
     assert.equal(t.emulator.state.requests.length, 0);
   });
 
@@ -74,7 +78,7 @@ describe('POST /transactions and GET /transactions/:id', () => {
     await linkDirectly('u-linked', 'SCA_linked');
     const res = await request(t.app)
       .post('/transactions')
-      .set(as('u-linked'))
+      .set(t.as('u-linked'))
       .send({ intent: 'CONNECT' })
       .expect(409);
     assert.equal(res.body.code, 'already_linked');
@@ -86,20 +90,20 @@ describe('POST /transactions and GET /transactions/:id', () => {
       intent: 'TRANSACTION',
       orderConfig: { type: 'SECURITIES', securities: [{ ticker: 'INFY' }] },
     };
-    await request(t.app).post('/transactions').set(as('u-either')).send(order).expect(201);
+    await request(t.app).post('/transactions').set(t.as('u-either')).send(order).expect(201);
     assert.deepEqual(upstreamToken(), { kind: 'guest' });
     await linkDirectly('u-either-linked', 'SCA_either');
-    await request(t.app).post('/transactions').set(as('u-either-linked')).send(order).expect(201);
+    await request(t.app).post('/transactions').set(t.as('u-either-linked')).send(order).expect(201);
     assert.deepEqual(upstreamToken(), { kind: 'connected', smallcaseAuthId: 'SCA_either' });
     await request(t.app)
       .post('/transactions')
-      .set(as('u-either-linked'))
+      .set(t.as('u-either-linked'))
       .send({ intent: 'FETCH_FUNDS' })
       .expect(201);
     assert.deepEqual(upstreamToken(), { kind: 'connected', smallcaseAuthId: 'SCA_either' });
     const upstreamBody = await request(t.app)
       .post('/transactions')
-      .set(as('u-either'))
+      .set(t.as('u-either'))
       .send({ intent: 'HOLDINGS_IMPORT', version: 'v2', assetConfig: { mfHoldings: true } })
       .expect(201);
     assert.equal(upstreamBody.body.intent, 'HOLDINGS_IMPORT');
@@ -108,7 +112,7 @@ describe('POST /transactions and GET /transactions/:id', () => {
   it('records the owner: only the creator can read it, others get 404 with no upstream call', async () => {
     const created = await request(t.app)
       .post('/transactions')
-      .set(as('owner'))
+      .set(t.as('owner'))
       .send({ intent: 'CONNECT' })
       .expect(201);
     const record = await t.store.transactions.findById(created.body.transactionId);
@@ -116,18 +120,18 @@ describe('POST /transactions and GET /transactions/:id', () => {
     t.emulator.state.requests.length = 0;
     const stranger = await request(t.app)
       .get(`/transactions/${created.body.transactionId}`)
-      .set(as('stranger'))
+      .set(t.as('stranger'))
       .expect(404);
     assert.equal(stranger.body.code, 'not_found');
     await request(t.app)
       .get(`/transactions/TRX_${'f'.repeat(32)}`)
-      .set(as('owner'))
+      .set(t.as('owner'))
       .expect(404);
-    await request(t.app).get('/transactions/bad%20id').set(as('owner')).expect(400);
+    await request(t.app).get('/transactions/bad%20id').set(t.as('owner')).expect(400);
     assert.equal(t.emulator.state.requests.length, 0);
     const own = await request(t.app)
       .get(`/transactions/${created.body.transactionId}`)
-      .set(as('owner'))
+      .set(t.as('owner'))
       .expect(200);
     assert.equal(own.body.status, 'INITIALIZED');
     assert.equal(own.body.intent, 'CONNECT');
@@ -135,7 +139,7 @@ describe('POST /transactions and GET /transactions/:id', () => {
 
   it('replays the first result for the same Idempotency-Key and makes one upstream call', async () => {
     const send = (userId: string, body: object, key = 'order-key-1') =>
-      request(t.app).post('/transactions').set(as(userId)).set('Idempotency-Key', key).send(body);
+      request(t.app).post('/transactions').set(t.as(userId)).set('Idempotency-Key', key).send(body);
     const first = await send('idem-user', { intent: 'CONNECT' }).expect(201);
     const second = await send('idem-user', { intent: 'CONNECT' }).expect(201);
     assert.deepEqual(second.body, first.body);
@@ -154,12 +158,12 @@ describe('POST /transactions and GET /transactions/:id', () => {
     const send = () =>
       request(t.app)
         .post('/transactions')
-        .set(as('idem-slow'))
+        .set(t.as('idem-slow'))
         .set('Idempotency-Key', 'slow-1')
         .send({ intent: 'CONNECT' });
-    const first = send();
-    const firstDone = first.then((res) => res);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const firstDone = send().then((res) => res);
+    // The key is claimed before the upstream call, so once the emulator has logged that call the key is taken.
+    await waitFor('the first request to reach the Gateway', () => t.emulator.state.requests.length === 1);
     const retry = await send().expect(409);
     assert.equal(retry.body.code, 'idempotency_conflict');
     assert.equal((await firstDone).status, 504);
@@ -168,7 +172,7 @@ describe('POST /transactions and GET /transactions/:id', () => {
   });
 
   it('rate-limits /transactions per partner user like /auth-token', async () => {
-    const limited = await buildGatewayTestApp({ RATE_LIMIT_PER_MINUTE: '2' });
+    const limited = await buildGatewayTestApp({ env: { RATE_LIMIT_PER_MINUTE: '2' } });
     try {
       const auth = bearer(limited.session('busy-user'));
       await request(limited.app).post('/transactions').set(auth).send({ intent: 'CONNECT' }).expect(201);

@@ -8,6 +8,7 @@ import { createGracefulShutdown } from '../../src/lifecycle/graceful-shutdown.js
 import { createHttpServer, listen } from '../../src/lifecycle/http-server.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { capturedLogLines, createLogCapture } from '../support/log-capture.js';
+import { waitFor } from '../support/wait-for.js';
 
 const logger = createLogger({ level: 'info', destination: createLogCapture() });
 
@@ -41,10 +42,6 @@ function getStatus(port: number, agent: Agent): Promise<number> {
   });
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition() && waited < 5000; waited += 10) await delay(10);
-}
-
 describe('graceful shutdown sequence', () => {
   it('turns unready at once, closes resources in order only after the in-flight request, then exits 0', async () => {
     const { server, port, entered, release } = await slowServer();
@@ -66,12 +63,13 @@ describe('graceful shutdown sequence', () => {
     const done = shutdown('SIGTERM');
     assert.deepEqual(events, ['unready']);
     await shutdown('SIGTERM');
+    // Not a wait for anything: a window in which a wrong implementation would close something.
     await delay(100);
     assert.deepEqual(events, ['unready'], 'nothing closes while a request is in flight');
     release();
     assert.equal(await answer, 200);
     await done;
-    await until(() => events.length === 4);
+    await waitFor('four shutdown steps', () => events.length === 4);
     assert.deepEqual(events, ['unready', 'store closed', 'redis closed', 'exit 0']);
     agent.destroy();
   });
@@ -91,7 +89,7 @@ describe('graceful shutdown sequence', () => {
       graceMs: 5000,
       exit: (code) => events.push(`exit ${code}`),
     })('SIGTERM');
-    await until(() => events.length === 2);
+    await waitFor('two shutdown steps', () => events.length === 2);
     assert.deepEqual(events, ['redis closed', 'exit 0']);
     assert.ok(
       capturedLogLines().some((line) => line.includes('"resource":"store"') && line.includes('close failed')),
@@ -115,7 +113,7 @@ describe('graceful shutdown sequence', () => {
       graceMs: 200,
       exit: (code) => events.push(`exit ${code}`),
     })('SIGTERM');
-    await until(() => events.length > 0);
+    await waitFor('the exit', () => events.length > 0);
     assert.deepEqual(events, ['exit 1']);
     assert.equal(await answer, 'socket hang up');
     release();

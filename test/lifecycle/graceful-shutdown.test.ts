@@ -129,7 +129,8 @@ function describeSigterm(backingSpec: (typeof backings)[number]): void {
       slowAuthToken(busyAgent, service.port, sessions.session(`shutdown-user-${index}`)),
     );
     await Promise.all(slow.map((request) => request.sent));
-    // The server accepts connections in order: once a later connection is answered, all 100 are in.
+    // The server accepts connections in order and had every slow request's headers before this
+    // connection opened: once it is answered, all 100 are in flight (no fixed sleep needed).
     const probe = await new Promise<number>((resolve, reject) =>
       request({ host: '127.0.0.1', port: service.port, path: '/healthz', agent: false }, (res) => {
         res.resume();
@@ -139,7 +140,6 @@ function describeSigterm(backingSpec: (typeof backings)[number]): void {
         .end(),
     );
     assert.equal(probe, 200);
-    await delay(300);
 
     service.child.kill('SIGTERM');
     const readiness = await readinessAfterSignal(service.port);

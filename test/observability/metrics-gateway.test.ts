@@ -1,27 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
 import { createPrometheusMetrics } from '../../src/observability/prometheus-metrics.js';
 import { CANARY_VALUES } from '../support/canaries.js';
-import { startTestEmulator } from '../support/gateway-emulator.js';
+import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 import { rememberToken } from '../support/log-capture.js';
 import { parseExposition, type Sample, sampleValue } from '../support/prometheus-text.js';
-import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
+import { bearer, buildTestApp } from '../support/test-app.js';
 import { sign } from '../webhooks/webhook-fixtures.js';
 
 describe('/metrics over a Gateway journey', () => {
   const metrics = createPrometheusMetrics();
-  let emulator: RunningEmulator;
-  let testApp: TestApp;
+  let testApp: GatewayTestApp;
   before(async () => {
-    emulator = await startTestEmulator();
-    testApp = buildTestApp({ env: { GATEWAY_API_URL: emulator.url }, deps: { metrics } });
+    testApp = await buildGatewayTestApp({ deps: { metrics } });
   });
-  after(async () => {
-    await testApp.close();
-    await emulator.close();
-  });
+  after(() => testApp.close());
 
   async function scrape(): Promise<Sample[]> {
     return parseExposition((await request(testApp.app).get('/metrics').expect(200)).text);
@@ -29,20 +23,10 @@ describe('/metrics over a Gateway journey', () => {
 
   it('labels transaction routes by template and upstream calls by operation, never by id', async () => {
     const userId = 'user-metrics-journey-51d2';
-    const auth = bearer(testApp.session(userId));
-    const created = await request(testApp.app)
-      .post('/transactions')
-      .set(auth)
-      .send({ intent: 'CONNECT' })
-      .expect(201);
-    const { transactionId } = created.body as { transactionId: string };
+    const auth = testApp.as(userId);
+    const transactionId = await testApp.create(userId, { intent: 'CONNECT' });
     await request(testApp.app).get(`/transactions/${transactionId}`).set(auth).expect(200);
-    const completed = await fetch(`${emulator.url}/__emulator/transactions/${transactionId}/complete`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ smallcaseAuthId: 'SCA_metrics_77', broker: 'kite' }),
-    });
-    assert.equal(completed.status, 200);
+    await testApp.complete(transactionId, 'SCA_metrics_77');
     const linked = await request(testApp.app).post('/link').set(auth).send({ transactionId }).expect(200);
     rememberToken(linked.body.smallcaseAuthToken);
     await request(testApp.app).get('/holdings').set(auth).expect(200);
@@ -85,7 +69,7 @@ describe('/metrics over a Gateway journey', () => {
   });
 
   it('counts an upstream failure by outcome when the Gateway answers 500', async () => {
-    emulator.state.faults.push({ fault: { kind: 'status', status: 500 }, remaining: 1 });
+    testApp.emulator.state.faults.push({ fault: { kind: 'status', status: 500 }, remaining: 1 });
     const response = await request(testApp.app)
       .post('/transactions')
       .set(bearer(testApp.session('user-metrics-upstream-500')))
@@ -106,19 +90,8 @@ describe('/metrics over a Gateway journey', () => {
   });
 
   it('counts webhook deliveries by outcome: applied once, then duplicate, and a bad checksum rejected', async () => {
-    const auth = bearer(testApp.session('user-metrics-webhook-9e4b'));
-    const created = await request(testApp.app)
-      .post('/transactions')
-      .set(auth)
-      .send({ intent: 'CONNECT' })
-      .expect(201);
-    const { transactionId } = created.body as { transactionId: string };
-    const completed = await fetch(`${emulator.url}/__emulator/transactions/${transactionId}/complete`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ smallcaseAuthId: 'SCA_metrics_hook', broker: 'kite' }),
-    });
-    assert.equal(completed.status, 200);
+    const transactionId = await testApp.create('user-metrics-webhook-9e4b', { intent: 'CONNECT' });
+    await testApp.complete(transactionId, 'SCA_metrics_hook');
     const delivery = sign({ smallcaseAuthId: 'SCA_metrics_hook', transactionId, intent: 'CONNECT' });
     await request(testApp.app).post('/webhooks/smallcase').send(delivery).expect(200);
     await request(testApp.app).post('/webhooks/smallcase').send(delivery).expect(200);

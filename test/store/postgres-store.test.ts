@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { StoreUnavailableError } from '../../src/errors/app-errors.js';
 import type { Logger } from '../../src/observability/logger.js';
@@ -13,6 +11,8 @@ import {
   SKIP_WITHOUT_POSTGRES,
   TEST_DATABASE_URL,
 } from '../support/postgres-test-schema.js';
+import { freePort } from '../support/spawn-service.js';
+import { waitFor } from '../support/wait-for.js';
 import { describeStoreContract } from './store-contract.js';
 
 if (TEST_DATABASE_URL === undefined) {
@@ -26,15 +26,6 @@ if (TEST_DATABASE_URL === undefined) {
       dispose: () => dropTestSchema(url, schema),
     };
   });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 describe('PostgreSQL start-up', { skip: SKIP_WITHOUT_POSTGRES }, () => {
@@ -108,7 +99,7 @@ describe('PostgreSQL start-up', { skip: SKIP_WITHOUT_POSTGRES }, () => {
   it('opening against a port where nothing listens rejects with StoreUnavailableError', async () => {
     const unreachable = new URL(url);
     unreachable.hostname = '127.0.0.1';
-    unreachable.port = String(await closedPort());
+    unreachable.port = String(await freePort());
     await assert.rejects(
       createPostgresStore({ url: unreachable.toString(), schema: freshSchemaName() }),
       StoreUnavailableError,
@@ -136,7 +127,7 @@ describe('PostgreSQL connections dropped by the server', { skip: SKIP_WITHOUT_PO
           WHERE application_name = $1`,
         [applicationName],
       );
-      for (let waited = 0; warnings.length === 0 && waited < 5000; waited += 50) await delay(50);
+      await waitFor('the lost-connection warning', () => warnings.length > 0);
       assert.deepEqual(warnings.slice(0, 1), ['PostgreSQL idle connection lost']);
       assert.equal(await store.links.findByUser('after-the-drop'), undefined);
     } finally {

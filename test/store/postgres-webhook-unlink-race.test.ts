@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -10,6 +9,7 @@ import {
   SKIP_WITHOUT_POSTGRES,
   TEST_DATABASE_URL,
 } from '../support/postgres-test-schema.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('PostgreSQL: a webhook link racing the user unlinking', { skip: SKIP_WITHOUT_POSTGRES }, () => {
   const url = TEST_DATABASE_URL ?? '';
@@ -26,15 +26,13 @@ describe('PostgreSQL: a webhook link racing the user unlinking', { skip: SKIP_WI
 
   /** Resolves once one of this store's connections waits for a row lock. */
   async function storeWaitsForLock(observer: pg.Client): Promise<void> {
-    for (let poll = 0; poll < 500; poll += 1) {
+    await waitFor('the webhook transaction to wait for the unlink', async () => {
       const waiting = await observer.query(
         `SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
         [applicationName],
       );
-      if (waiting.rowCount) return;
-      await delay(10);
-    }
-    assert.fail('the webhook transaction never waited for the unlink');
+      return Boolean(waiting.rowCount);
+    });
   }
 
   it('an unlink that commits while the webhook waits for the user row still wins', async () => {

@@ -2,73 +2,56 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setImmediate } from 'node:timers/promises';
 import request from 'supertest';
-import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
 import type { WebhookOutcome } from '../../src/observability/metrics.js';
-import { startTestEmulator } from '../support/gateway-emulator.js';
+import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 import { rememberToken } from '../support/log-capture.js';
-import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
 import { serve, webhookOutcomes } from './webhook-fixtures.js';
 
 // Nothing listens on the discard port: deliveries there fail at once, as if the Gateway's first try was lost.
 const NOWHERE = 'http://127.0.0.1:9/webhooks/smallcase';
 
 describe('POST /webhooks/smallcase after the user unlinked', () => {
-  let emulator: RunningEmulator;
-  let t: TestApp;
+  let t: GatewayTestApp;
   let server: Awaited<ReturnType<typeof serve>>;
   let outcomes: WebhookOutcome[];
   before(async () => {
-    emulator = await startTestEmulator();
     const observed = webhookOutcomes();
     outcomes = observed.outcomes;
-    t = buildTestApp({ env: { GATEWAY_API_URL: emulator.url }, deps: { metrics: observed.metrics } });
+    t = await buildGatewayTestApp({ deps: { metrics: observed.metrics } });
     server = await serve(t.app);
   });
   after(async () => {
     await server.close();
     await t.close();
-    await emulator.close();
   });
   beforeEach(() => {
-    emulator.webhooks.configure({ url: server.url, backoffMs: 20, maxAttempts: 3 });
+    t.emulator.webhooks.configure({ url: server.url, backoffMs: 20, maxAttempts: 3 });
     outcomes.splice(0);
   });
 
-  const as = (userId: string) => bearer(t.session(userId));
-  const create = async (userId: string, body: object): Promise<string> =>
-    (await request(t.app).post('/transactions').set(as(userId)).send(body).expect(201)).body.transactionId;
-  const complete = async (transactionId: string, smallcaseAuthId: string) => {
-    const res = await fetch(`${emulator.url}/__emulator/transactions/${transactionId}/complete`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ smallcaseAuthId, broker: 'kite' }),
-    });
-    assert.equal(res.status, 200, await res.text());
-    await emulator.webhooks.idle();
-  };
   /** Completes the transaction while its webhook is lost; returns that webhook, checksummed by the emulator. */
   const completeWithLostWebhook = async (transactionId: string, smallcaseAuthId: string) => {
-    emulator.webhooks.configure({ url: NOWHERE, maxAttempts: 1 });
-    await complete(transactionId, smallcaseAuthId);
-    const lost = emulator.webhooks.deliveries.at(-1) ?? assert.fail('no webhook was sent');
+    t.emulator.webhooks.configure({ url: NOWHERE, maxAttempts: 1 });
+    await t.complete(transactionId, smallcaseAuthId);
+    const lost = t.emulator.webhooks.deliveries.at(-1) ?? assert.fail('no webhook was sent');
     assert.equal(lost.delivered, false);
     assert.equal(lost.payload.transactionId, transactionId);
     return lost.payload;
   };
   const userType = async (userId: string) => {
-    const res = await request(t.app).post('/auth-token').set(as(userId)).expect(200);
+    const res = await request(t.app).post('/auth-token').set(t.as(userId)).expect(200);
     rememberToken(res.body.smallcaseAuthToken);
     return res.body.userType as string;
   };
   const linkByHand = async (userId: string, transactionId: string) => {
-    const res = await request(t.app).post('/link').set(as(userId)).send({ transactionId }).expect(200);
+    const res = await request(t.app).post('/link').set(t.as(userId)).send({ transactionId }).expect(200);
     rememberToken(res.body.smallcaseAuthToken);
     assert.equal(res.body.userType, 'connected');
   };
-  const unlink = (userId: string) => request(t.app).delete('/link').set(as(userId)).expect(204);
+  const unlink = (userId: string) => request(t.app).delete('/link').set(t.as(userId)).expect(204);
 
   it('a late CONNECT webhook answers 200 and leaves the user who unlinked a guest', async () => {
-    const transactionId = await create('u-late', { intent: 'CONNECT' });
+    const transactionId = await t.create('u-late', { intent: 'CONNECT' });
     const lateWebhook = await completeWithLostWebhook(transactionId, 'SCA_u_late');
     await linkByHand('u-late', transactionId);
     await unlink('u-late');
@@ -87,7 +70,7 @@ describe('POST /webhooks/smallcase after the user unlinked', () => {
   });
 
   it('a late holdings import neither links the user who unlinked nor keeps a snapshot for them', async () => {
-    const transactionId = await create('u-import', { intent: 'HOLDINGS_IMPORT', version: 'v2' });
+    const transactionId = await t.create('u-import', { intent: 'HOLDINGS_IMPORT', version: 'v2' });
     const lateWebhook = await completeWithLostWebhook(transactionId, 'SCA_u_import');
     await linkByHand('u-import', transactionId);
     await unlink('u-import');
@@ -99,7 +82,7 @@ describe('POST /webhooks/smallcase after the user unlinked', () => {
   });
 
   it('the user can still link by hand with the same transaction after the late webhook', async () => {
-    const transactionId = await create('u-relink', { intent: 'CONNECT' });
+    const transactionId = await t.create('u-relink', { intent: 'CONNECT' });
     const lateWebhook = await completeWithLostWebhook(transactionId, 'SCA_u_relink');
     await linkByHand('u-relink', transactionId);
     await unlink('u-relink');
@@ -111,8 +94,8 @@ describe('POST /webhooks/smallcase after the user unlinked', () => {
   });
 
   it('the normal path still links: a CONNECT created after an earlier unlink is linked by its webhook', async () => {
-    const first = await create('u-again', { intent: 'CONNECT' });
-    await complete(first, 'SCA_u_again');
+    const first = await t.create('u-again', { intent: 'CONNECT' });
+    await t.complete(first, 'SCA_u_again');
     assert.equal(await userType('u-again'), 'connected');
     await unlink('u-again');
     assert.equal(await userType('u-again'), 'guest');
@@ -120,9 +103,9 @@ describe('POST /webhooks/smallcase after the user unlinked', () => {
     const unlinkedBy = Date.now();
     while (Date.now() <= unlinkedBy) await setImmediate();
 
-    const second = await create('u-again', { intent: 'CONNECT' });
-    await complete(second, 'SCA_u_again');
-    assert.deepEqual(emulator.webhooks.deliveries.at(-1)?.attempts, [200]);
+    const second = await t.create('u-again', { intent: 'CONNECT' });
+    await t.complete(second, 'SCA_u_again');
+    assert.deepEqual(t.emulator.webhooks.deliveries.at(-1)?.attempts, [200]);
     assert.deepEqual(outcomes, ['applied', 'applied']);
     assert.equal(await userType('u-again'), 'connected');
   });

@@ -1,50 +1,33 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import request from 'supertest';
-import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
 import type { WebhookOutcome } from '../../src/observability/metrics.js';
-import { startTestEmulator } from '../support/gateway-emulator.js';
+import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 import { rememberToken } from '../support/log-capture.js';
-import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
 import { serve, sign, webhookOutcomes } from './webhook-fixtures.js';
 
 describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
-  let emulator: RunningEmulator;
-  let t: TestApp;
+  let t: GatewayTestApp;
   let server: Awaited<ReturnType<typeof serve>>;
   let outcomes: WebhookOutcome[];
   before(async () => {
-    emulator = await startTestEmulator();
     const observed = webhookOutcomes();
     outcomes = observed.outcomes;
-    t = buildTestApp({ env: { GATEWAY_API_URL: emulator.url }, deps: { metrics: observed.metrics } });
+    t = await buildGatewayTestApp({ deps: { metrics: observed.metrics } });
     server = await serve(t.app);
   });
   after(async () => {
     await server.close();
     await t.close();
-    await emulator.close();
   });
   beforeEach(() => {
-    emulator.webhooks.configure({ url: server.url, backoffMs: 20, maxAttempts: 3 });
+    t.emulator.webhooks.configure({ url: server.url, backoffMs: 20, maxAttempts: 3 });
     outcomes.splice(0);
   });
 
-  const as = (userId: string) => bearer(t.session(userId));
-  const create = async (userId: string, body: object): Promise<string> =>
-    (await request(t.app).post('/transactions').set(as(userId)).send(body).expect(201)).body.transactionId;
-  const complete = async (transactionId: string, smallcaseAuthId: string, broker = 'kite') => {
-    const res = await fetch(`${emulator.url}/__emulator/transactions/${transactionId}/complete`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ smallcaseAuthId, broker }),
-    });
-    assert.equal(res.status, 200, await res.text());
-    await emulator.webhooks.idle();
-  };
-  const lastDelivery = () => emulator.webhooks.deliveries.at(-1) ?? assert.fail('no webhook was sent');
+  const lastDelivery = () => t.emulator.webhooks.deliveries.at(-1) ?? assert.fail('no webhook was sent');
   const authToken = async (userId: string) => {
-    const res = await request(t.app).post('/auth-token').set(as(userId)).expect(200);
+    const res = await request(t.app).post('/auth-token').set(t.as(userId)).expect(200);
     rememberToken(res.body.smallcaseAuthToken);
     return res.body.userType as string;
   };
@@ -52,9 +35,9 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
     t.store.links.link({ partnerUserId, smallcaseAuthId, broker: 'kite', at: new Date() });
 
   it('end to end: a guest CONNECT completed in the emulator links the user through the webhook alone', async () => {
-    const transactionId = await create('w-e2e', { intent: 'CONNECT' });
+    const transactionId = await t.create('w-e2e', { intent: 'CONNECT' });
     assert.equal(await authToken('w-e2e'), 'guest');
-    await complete(transactionId, 'SCA_w_e2e', 'upstox');
+    await t.complete(transactionId, 'SCA_w_e2e', 'upstox');
     assert.deepEqual(lastDelivery().attempts, [200]);
     assert.equal(lastDelivery().payload.checksum !== undefined, true);
     assert.equal(await authToken('w-e2e'), 'connected');
@@ -66,8 +49,8 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
   });
 
   it('follows the Gateway, not the body: a claimed COMPLETED that the Gateway does not confirm links nobody', async () => {
-    emulator.webhooks.configure({ url: undefined });
-    const transactionId = await create('w-claim', { intent: 'CONNECT' });
+    t.emulator.webhooks.configure({ url: undefined });
+    const transactionId = await t.create('w-claim', { intent: 'CONNECT' });
     const claim = sign({
       transactionId,
       smallcaseAuthId: 'SCA_w_claim',
@@ -77,11 +60,7 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
     await request(t.app).post('/webhooks/smallcase').send(claim).expect(200);
     assert.equal((await t.store.transactions.findById(transactionId))?.status, 'INITIALIZED');
     assert.equal(await t.store.links.findByUser('w-claim'), undefined);
-    await fetch(`${emulator.url}/__emulator/transactions/${transactionId}/fail`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
+    await t.fail(transactionId);
     const later = sign({
       transactionId,
       smallcaseAuthId: 'SCA_w_claim',
@@ -94,9 +73,9 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
   });
 
   it('applies two concurrent deliveries once, and a later replay changes nothing', async () => {
-    emulator.webhooks.configure({ url: undefined });
-    const transactionId = await create('w-race', { intent: 'CONNECT' });
-    await complete(transactionId, 'SCA_w_race');
+    t.emulator.webhooks.configure({ url: undefined });
+    const transactionId = await t.create('w-race', { intent: 'CONNECT' });
+    await t.complete(transactionId, 'SCA_w_race');
     const body = sign({ transactionId, smallcaseAuthId: 'SCA_w_race' });
     const responses = await Promise.all(
       Array.from({ length: 4 }, () => request(t.app).post('/webhooks/smallcase').send(body)),
@@ -117,17 +96,17 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
       at: new Date(),
     });
     await t.store.links.unlink('w-race', new Date());
-    emulator.state.requests.splice(0);
+    t.emulator.state.requests.splice(0);
     await request(t.app).post('/webhooks/smallcase').send(body).expect(200);
     assert.equal((await t.store.transactions.findById(transactionId))?.status, 'USED');
     assert.equal(await t.store.links.findByUser('w-race'), undefined);
-    assert.equal(emulator.state.requests.length, 0, 'a duplicate fetches nothing');
+    assert.equal(t.emulator.state.requests.length, 0, 'a duplicate fetches nothing');
   });
 
   it('keeps the uniqueness rules of POST /link: an account linked to someone else is not linked again', async () => {
     await linkAs('w-owner', 'SCA_w_shared');
-    const transactionId = await create('w-second', { intent: 'CONNECT' });
-    await complete(transactionId, 'SCA_w_shared');
+    const transactionId = await t.create('w-second', { intent: 'CONNECT' });
+    await t.complete(transactionId, 'SCA_w_shared');
     assert.deepEqual(lastDelivery().attempts, [200]);
     assert.equal((await t.store.transactions.findById(transactionId))?.status, 'COMPLETED');
     assert.equal(await t.store.links.findByUser('w-second'), undefined);
@@ -135,10 +114,10 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
   });
 
   it('when the Gateway is down answers 503 and stores nothing; the redelivery applies', async () => {
-    emulator.webhooks.configure({ url: undefined });
-    const transactionId = await create('w-down', { intent: 'CONNECT' });
-    await complete(transactionId, 'SCA_w_down');
-    emulator.state.faults.push({ fault: { kind: 'status', status: 503 }, remaining: 3 });
+    t.emulator.webhooks.configure({ url: undefined });
+    const transactionId = await t.create('w-down', { intent: 'CONNECT' });
+    await t.complete(transactionId, 'SCA_w_down');
+    t.emulator.state.faults.push({ fault: { kind: 'status', status: 503 }, remaining: 3 });
     const body = sign({ transactionId, smallcaseAuthId: 'SCA_w_down' });
     const res = await request(t.app).post('/webhooks/smallcase').send(body);
     assert.equal(res.status, 503);
@@ -152,11 +131,11 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
 
   it('securities orders: the emulator sends the batch, our record follows the Gateway', async () => {
     await linkAs('w-orders', 'SCA_w_orders');
-    const transactionId = await create('w-orders', {
+    const transactionId = await t.create('w-orders', {
       intent: 'TRANSACTION',
       orderConfig: { type: 'SECURITIES', securities: [{ ticker: 'INFY', quantity: 2, type: 'BUY' }] },
     });
-    await complete(transactionId, 'SCA_w_orders');
+    await t.complete(transactionId, 'SCA_w_orders');
     const { payload, attempts } = lastDelivery();
     assert.deepEqual(attempts, [200]);
     assert.match(String(payload.batchId), /^BATCH_/);
@@ -165,30 +144,30 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
   });
 
   it('holdings import: keeps a snapshot that GET /holdings serves, marked stale, while the Gateway is down', async () => {
-    const transactionId = await create('w-holdings', { intent: 'HOLDINGS_IMPORT', version: 'v2' });
-    await complete(transactionId, 'SCA_w_holdings');
+    const transactionId = await t.create('w-holdings', { intent: 'HOLDINGS_IMPORT', version: 'v2' });
+    await t.complete(transactionId, 'SCA_w_holdings');
     assert.deepEqual(lastDelivery().attempts, [200]);
     assert.equal(lastDelivery().payload.intent, 'HOLDINGS_IMPORT');
     assert.equal(await authToken('w-holdings'), 'connected', 'a guest import links the user too');
     const snapshot = await t.store.holdings.latestFor('w-holdings');
     assert.equal(snapshot?.smallcaseAuthId, 'SCA_w_holdings');
 
-    const fresh = await request(t.app).get('/holdings').set(as('w-holdings')).expect(200);
+    const fresh = await request(t.app).get('/holdings').set(t.as('w-holdings')).expect(200);
     assert.equal(fresh.body.snapshot, undefined);
     await linkAs('w-no-snapshot', 'SCA_w_none');
-    emulator.state.faults.push({ fault: { kind: 'status', status: 503 }, remaining: 12 });
-    const stale = await request(t.app).get('/holdings').set(as('w-holdings')).expect(200);
+    t.emulator.state.faults.push({ fault: { kind: 'status', status: 503 }, remaining: 12 });
+    const stale = await request(t.app).get('/holdings').set(t.as('w-holdings')).expect(200);
     assert.deepEqual(stale.body.snapshot, { stale: true, snapshotAt: snapshot?.snapshotAt.toISOString() });
     assert.ok(Array.isArray(stale.body.securities) && stale.body.securities.length > 0);
-    const none = await request(t.app).get('/holdings').set(as('w-no-snapshot'));
+    const none = await request(t.app).get('/holdings').set(t.as('w-no-snapshot'));
     assert.equal(none.status, 503);
-    emulator.state.faults.splice(0);
+    t.emulator.state.faults.splice(0);
   });
 
   it('MF holdings import: checksummed over the transactionId (no smallcaseAuthId) and applied', async () => {
     await linkAs('w-mf', 'SCA_w_mf');
-    const transactionId = await create('w-mf', { intent: 'MF_HOLDINGS_IMPORT' });
-    await complete(transactionId, 'SCA_w_mf');
+    const transactionId = await t.create('w-mf', { intent: 'MF_HOLDINGS_IMPORT' });
+    await t.complete(transactionId, 'SCA_w_mf');
     const { payload, attempts } = lastDelivery();
     assert.deepEqual(attempts, [200]);
     assert.equal(payload.smallcaseAuthId, undefined);
@@ -198,9 +177,9 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
   });
 
   it("MF holdings import the Gateway names no account for: the owner's linked account is refreshed", async () => {
-    emulator.webhooks.configure({ url: undefined });
+    t.emulator.webhooks.configure({ url: undefined });
     await linkAs('w-mf-owner', 'SCA_w_mf_owner');
-    const transactionId = await create('w-mf-owner', { intent: 'MF_HOLDINGS_IMPORT' });
+    const transactionId = await t.create('w-mf-owner', { intent: 'MF_HOLDINGS_IMPORT' });
     const body = sign({ transactionId, intent: 'MF_HOLDINGS_IMPORT', data: { mutualFunds: {} } });
     await request(t.app).post('/webhooks/smallcase').send(body).expect(200);
     const snapshot = await t.store.holdings.latestFor('w-mf-owner');
@@ -212,7 +191,7 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
   });
 
   it('an unknown transaction or user is recorded with no effects and no Gateway call', async () => {
-    emulator.state.requests.splice(0);
+    t.emulator.state.requests.splice(0);
     const body = sign({
       transactionId: 'TRX_unknown',
       smallcaseAuthId: 'SCA_w_unknown',
@@ -221,6 +200,6 @@ describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
     await request(t.app).post('/webhooks/smallcase').send(body).expect(200);
     await request(t.app).post('/webhooks/smallcase').send(body).expect(200);
     assert.deepEqual(outcomes, ['applied', 'duplicate']);
-    assert.equal(emulator.state.requests.length, 0);
+    assert.equal(t.emulator.state.requests.length, 0);
   });
 });

@@ -1,54 +1,42 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
 import type { WebhookOutcome } from '../../src/observability/metrics.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
 import { withStoreDeadline } from '../../src/store/store-deadline.js';
-import { startTestEmulator } from '../support/gateway-emulator.js';
+import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 import {
   dropTestSchema,
   freshSchemaName,
   SKIP_WITHOUT_POSTGRES,
   TEST_DATABASE_URL,
 } from '../support/postgres-test-schema.js';
-import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
 import { sign, webhookOutcomes } from './webhook-fixtures.js';
 
 describe('POST /webhooks/smallcase over PostgreSQL', { skip: SKIP_WITHOUT_POSTGRES }, () => {
   const url = TEST_DATABASE_URL as string;
   const schema = freshSchemaName();
-  let emulator: RunningEmulator;
   let store: Store;
-  let t: TestApp;
+  let t: GatewayTestApp;
   let outcomes: WebhookOutcome[];
   before(async () => {
-    emulator = await startTestEmulator();
     store = await createPostgresStore({ url, schema });
     const observed = webhookOutcomes();
     outcomes = observed.outcomes;
-    t = buildTestApp({
-      env: { GATEWAY_API_URL: emulator.url },
+    t = await buildGatewayTestApp({
       deps: { store: withStoreDeadline(store, 2000), metrics: observed.metrics },
     });
   });
   after(async () => {
     await t?.close();
     await store?.close();
-    await emulator?.close();
     await dropTestSchema(url, schema);
   });
 
   it('applies eight concurrent deliveries of a completion once: one link, one event', async () => {
-    const session = bearer(t.session('pg-user'));
-    const created = await request(t.app).post('/transactions').set(session).send({ intent: 'CONNECT' });
-    const transactionId = created.body.transactionId as string;
-    await fetch(`${emulator.url}/__emulator/transactions/${transactionId}/complete`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ smallcaseAuthId: 'SCA_pg' }),
-    });
+    const transactionId = await t.create('pg-user', { intent: 'CONNECT' });
+    await t.complete(transactionId, 'SCA_pg');
     const body = sign({ transactionId, smallcaseAuthId: 'SCA_pg' });
     const responses = await Promise.all(
       Array.from({ length: 8 }, () => request(t.app).post('/webhooks/smallcase').send(body)),

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
 import { StoreUnavailableError } from '../../src/errors/app-errors.js';
 import type { WebhookOutcome } from '../../src/observability/metrics.js';
 import type { Store } from '../../src/store/store.js';
-import { startTestEmulator } from '../support/gateway-emulator.js';
-import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
+import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
+import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { serve, webhookOutcomes } from './webhook-fixtures.js';
 
 /** A store whose webhook repository fails the next `isRecorded` and `recordOnce` calls it is told to. */
@@ -32,47 +31,34 @@ function flakyWebhooks(store: Store) {
 }
 
 describe('POST /webhooks/smallcase when the store is down, then up', () => {
-  let emulator: RunningEmulator;
   let base: TestApp;
-  let t: TestApp;
+  let t: GatewayTestApp;
   let server: Awaited<ReturnType<typeof serve>>;
   let failures: { isRecorded: number; recordOnce: number };
   let outcomes: WebhookOutcome[];
   before(async () => {
-    emulator = await startTestEmulator();
-    base = buildTestApp({ env: { GATEWAY_API_URL: emulator.url } });
+    // `base` only provides the store that the app under test reaches through the flaky wrapper.
+    base = buildTestApp();
     const flaky = flakyWebhooks(base.store);
     failures = flaky.failures;
     const observed = webhookOutcomes();
     outcomes = observed.outcomes;
-    t = buildTestApp({
-      env: { GATEWAY_API_URL: emulator.url },
-      deps: { store: flaky.store, metrics: observed.metrics },
-    });
+    t = await buildGatewayTestApp({ deps: { store: flaky.store, metrics: observed.metrics } });
     server = await serve(t.app);
-    emulator.webhooks.configure({ url: server.url, backoffMs: 20, maxAttempts: 4 });
+    t.emulator.webhooks.configure({ url: server.url, backoffMs: 20, maxAttempts: 4 });
   });
   after(async () => {
     await server.close();
     await t.close();
     await base.close();
-    await emulator.close();
   });
 
   it('answers 503 with nothing half-applied, and the emulator redelivery applies the event once', async () => {
-    const session = bearer(t.session('s-user'));
-    const created = await request(t.app).post('/transactions').set(session).send({ intent: 'CONNECT' });
-    const transactionId = created.body.transactionId as string;
+    const transactionId = await t.create('s-user', { intent: 'CONNECT' });
     failures.isRecorded = 1;
     failures.recordOnce = 1;
-    const complete = await fetch(`${emulator.url}/__emulator/transactions/${transactionId}/complete`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ smallcaseAuthId: 'SCA_s_user' }),
-    });
-    assert.equal(complete.status, 200);
-    await emulator.webhooks.idle();
-    const delivery = emulator.webhooks.deliveries.at(-1);
+    await t.complete(transactionId, 'SCA_s_user');
+    const delivery = t.emulator.webhooks.deliveries.at(-1);
     assert.deepEqual(delivery?.attempts, [503, 503, 200], 'store down twice (before and after the fetch)');
     assert.deepEqual(outcomes, ['failed', 'failed', 'applied']);
     assert.equal((await base.store.links.findByUser('s-user'))?.smallcaseAuthId, 'SCA_s_user');
@@ -86,16 +72,10 @@ describe('POST /webhooks/smallcase when the store is down, then up', () => {
   });
 
   it('while the second delivery fails after the Gateway fetch, neither the record nor the link moved', async () => {
-    const session = bearer(t.session('s-half'));
-    const created = await request(t.app).post('/transactions').set(session).send({ intent: 'CONNECT' });
-    const transactionId = created.body.transactionId as string;
-    emulator.webhooks.configure({ url: undefined });
-    await fetch(`${emulator.url}/__emulator/transactions/${transactionId}/complete`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ smallcaseAuthId: 'SCA_s_half' }),
-    });
-    const fired = await fetch(`${emulator.url}/__emulator/webhooks`, {
+    const transactionId = await t.create('s-half', { intent: 'CONNECT' });
+    t.emulator.webhooks.configure({ url: undefined });
+    await t.complete(transactionId, 'SCA_s_half');
+    const fired = await fetch(`${t.emulator.url}/__emulator/webhooks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ url: 'http://127.0.0.1:9/unused', transactionId }),
