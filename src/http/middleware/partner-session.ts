@@ -1,6 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { AppError } from '../../errors/app-errors.js';
-import { UnauthenticatedError } from '../../errors/app-errors.js';
+import { AppError, UnauthenticatedError } from '../../errors/app-errors.js';
 import type { PartnerAuthenticator, PartnerIdentity } from '../../partner-auth/partner-authenticator.js';
 
 interface SessionState {
@@ -22,7 +21,8 @@ export function resolvePartnerSession(authenticator: PartnerAuthenticator): Requ
       state.identity = await authenticator.authenticate(req.headers);
     } catch (error) {
       if (!(error instanceof Error)) throw error;
-      state.failure = 'code' in error ? (error as AppError) : new UnauthenticatedError();
+      // Only our own errors keep their code; a Node system error's `code` is not an AppError code.
+      state.failure = error instanceof AppError ? error : new UnauthenticatedError();
     }
     (req as RequestWithSession)[SESSION] = state;
     next();
