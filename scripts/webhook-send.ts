@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { readSecret, readSecretFile } from '../src/config/secret-source.js';
-import { computeWebhookChecksum } from '../src/webhooks/webhook-checksum.js';
+import { signWebhook } from '../src/webhooks/webhook-checksum.js';
 
 const USAGE = `usage: npm run webhook:send -- --url <url> [--smallcase-auth-id <id>] [--transaction-id <id>]
        [--timestamp <seconds or ms>] [--ms] [--body '<json object of extra fields>']
@@ -61,15 +61,13 @@ async function main(): Promise<void> {
   if (!smallcaseAuthId && !transactionId) fail('give --smallcase-auth-id and/or --transaction-id');
   if (args.timestamp !== undefined && !/^\d{1,16}$/.test(args.timestamp)) fail('--timestamp: digits only');
   const timestamp = args.timestamp ?? String(args.ms ? Date.now() : Math.floor(Date.now() / 1000));
-  const checksum = computeWebhookChecksum(apiSecret, { timestamp, smallcaseAuthId, transactionId });
-  const body = {
-    ...extraFields(args.body),
-    // A number, as the Gateway sends it, unless that would change its text (leading zeros).
-    timestamp: String(Number(timestamp)) === timestamp ? Number(timestamp) : timestamp,
-    ...(smallcaseAuthId ? { smallcaseAuthId } : {}),
-    ...(transactionId ? { transactionId } : {}),
-    checksum,
-  };
+  // A number, as the Gateway sends it, unless that would change its text (leading zeros).
+  const sentTimestamp = String(Number(timestamp)) === timestamp ? Number(timestamp) : timestamp;
+  const body = signWebhook(
+    apiSecret,
+    { timestamp: sentTimestamp, smallcaseAuthId, transactionId },
+    extraFields(args.body),
+  );
   const response = await request(args.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': 'gateway-token-service webhook:send' },

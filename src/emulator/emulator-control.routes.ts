@@ -1,7 +1,7 @@
 import express, { type Response, Router } from 'express';
 import { request } from 'undici';
 import { z } from 'zod';
-import { computeWebhookChecksum } from '../webhooks/webhook-checksum.js';
+import { signWebhook } from '../webhooks/webhook-checksum.js';
 import { transactionView } from './emulator-gateway.routes.js';
 import type { EmulatorState, Fault } from './emulator-state.js';
 import { completionWebhook } from './emulator-webhook-payloads.js';
@@ -145,20 +145,17 @@ export function createEmulatorControlRouter(options: {
     if (!smallcaseAuthId && !input.transactionId) {
       return res.status(400).json({ error: 'smallcaseAuthId or transactionId is required' });
     }
-    const timestamp = input.timestamp ?? Math.floor(now() / 1000);
-    const checksum = computeWebhookChecksum(options.apiSecret, {
-      timestamp,
-      smallcaseAuthId,
-      transactionId: input.transactionId,
-    });
-    const payload = {
-      ...input.payload,
-      ...(trx ? { intent: trx.intent, status: trx.status, broker: trx.broker } : {}),
-      timestamp,
-      ...(smallcaseAuthId ? { smallcaseAuthId } : {}),
-      ...(input.transactionId ? { transactionId: input.transactionId } : {}),
-      checksum,
-    };
+    const payload = signWebhook(
+      options.apiSecret,
+      {
+        timestamp: input.timestamp ?? Math.floor(now() / 1000),
+        smallcaseAuthId,
+        transactionId: input.transactionId,
+      },
+      { ...input.payload, ...(trx ? { intent: trx.intent, status: trx.status, broker: trx.broker } : {}) },
+    );
+    // Its own POST, not the delivery module: one attempt to the URL given here, answered with the
+    // receiver's status and body, where `webhooks.dispatch` retries in the background to the configured target.
     try {
       const response = await request(input.url, {
         method: 'POST',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { computeWebhookChecksum } from '../webhooks/webhook-checksum.js';
+import { signWebhook } from '../webhooks/webhook-checksum.js';
 import { holdingsFor } from './emulator-fixtures.js';
 import type { EmulatedTransaction } from './emulator-state.js';
 
@@ -84,17 +84,9 @@ export function completionWebhook(trx: EmulatedTransaction, apiSecret: string, n
     body = { status: trx.status, broker: trx.broker };
   }
   const withAccount = trx.intent === 'MF_HOLDINGS_IMPORT' ? undefined : account;
-  const checksum = computeWebhookChecksum(apiSecret, {
-    timestamp,
-    smallcaseAuthId: withAccount,
-    transactionId: trx.transactionId,
-  });
-  return {
-    ...body,
-    intent: trx.intent,
-    transactionId: trx.transactionId,
-    ...(withAccount ? { smallcaseAuthId: withAccount } : {}),
-    timestamp,
-    checksum,
-  };
+  return signWebhook(
+    apiSecret,
+    { timestamp, smallcaseAuthId: withAccount, transactionId: trx.transactionId },
+    { ...body, intent: trx.intent },
+  );
 }

@@ -27,6 +27,26 @@ export function computeWebhookChecksum(apiSecret: string, input: ChecksumInput):
   return createHmac('sha256', apiSecret).update(message, 'utf8').digest('hex');
 }
 
+/**
+ * A webhook body as the Gateway sends it: `extra`, then `timestamp`, the ids that are present,
+ * and the checksum over them. Pass `timestamp` in the form the body should carry; its decimal
+ * text is what gets signed.
+ */
+export function signWebhook(
+  apiSecret: string,
+  fields: ChecksumInput,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const checksum = computeWebhookChecksum(apiSecret, fields);
+  return {
+    ...extra,
+    timestamp: fields.timestamp,
+    ...(fields.smallcaseAuthId ? { smallcaseAuthId: fields.smallcaseAuthId } : {}),
+    ...(fields.transactionId ? { transactionId: fields.transactionId } : {}),
+    checksum,
+  };
+}
+
 /** Constant-time comparison of a received checksum with the expected one. */
 export function isValidWebhookChecksum(apiSecret: string, input: ChecksumInput, received: unknown): boolean {
   if (typeof received !== 'string' || !/^[0-9a-f]{64}$/.test(received)) return false;
