@@ -1,32 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { setImmediate } from 'node:timers/promises';
 import request from 'supertest';
-import type { WebhookOutcome } from '../../src/observability/metrics.js';
-import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
+import type { GatewayTestApp } from '../support/gateway-test-app.js';
 import { rememberToken } from '../support/log-capture.js';
-import { serve, webhookOutcomes } from './webhook-fixtures.js';
+import { servedGatewayTestApp } from './webhook-fixtures.js';
 
 // Nothing listens on the discard port: deliveries there fail at once, as if the Gateway's first try was lost.
 const NOWHERE = 'http://127.0.0.1:9/webhooks/smallcase';
 
 describe('POST /webhooks/smallcase after the user unlinked', () => {
+  const served = servedGatewayTestApp();
+  const { outcomes } = served;
   let t: GatewayTestApp;
-  let server: Awaited<ReturnType<typeof serve>>;
-  let outcomes: WebhookOutcome[];
-  before(async () => {
-    const observed = webhookOutcomes();
-    outcomes = observed.outcomes;
-    t = await buildGatewayTestApp({ deps: { metrics: observed.metrics } });
-    server = await serve(t.app);
-  });
-  after(async () => {
-    await server.close();
-    await t.close();
-  });
-  beforeEach(() => {
-    t.emulator.webhooks.configure({ url: server.url, backoffMs: 20, maxAttempts: 3 });
-    outcomes.splice(0);
+  before(() => {
+    t = served.app;
   });
 
   /** Completes the transaction while its webhook is lost; returns that webhook, checksummed by the emulator. */

@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import request from 'supertest';
-import type { WebhookOutcome } from '../../src/observability/metrics.js';
-import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
+import type { GatewayTestApp } from '../support/gateway-test-app.js';
 import { rememberToken } from '../support/log-capture.js';
-import { serve, sign, webhookOutcomes } from './webhook-fixtures.js';
+import { servedGatewayTestApp, sign } from './webhook-fixtures.js';
 
 describe('POST /webhooks/smallcase: effects read from the Gateway', () => {
+  const served = servedGatewayTestApp();
+  const { outcomes } = served;
   let t: GatewayTestApp;
-  let server: Awaited<ReturnType<typeof serve>>;
-  let outcomes: WebhookOutcome[];
-  before(async () => {
-    const observed = webhookOutcomes();
-    outcomes = observed.outcomes;
-    t = await buildGatewayTestApp({ deps: { metrics: observed.metrics } });
-    server = await serve(t.app);
-  });
-  after(async () => {
-    await server.close();
-    await t.close();
-  });
-  beforeEach(() => {
-    t.emulator.webhooks.configure({ url: server.url, backoffMs: 20, maxAttempts: 3 });
-    outcomes.splice(0);
+  before(() => {
+    t = served.app;
   });
 
   const lastDelivery = () => t.emulator.webhooks.deliveries.at(-1) ?? assert.fail('no webhook was sent');

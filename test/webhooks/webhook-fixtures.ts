@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach } from 'node:test';
 import type { Express } from 'express';
 import type { ServiceMetrics, WebhookOutcome } from '../../src/observability/metrics.js';
 import { noopMetrics } from '../../src/observability/metrics.js';
 import { CANARY } from '../support/canaries.js';
+import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 
 export type Body = Record<string, unknown>;
 
@@ -37,5 +39,38 @@ export async function serve(app: Express): Promise<{ url: string; close(): Promi
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/**
+ * Registers the suite's hooks for a Gateway test app that records webhook outcomes and is served
+ * on loopback, with the emulator's completion webhooks aimed at it (20 ms backoff, 3 attempts)
+ * and the outcomes cleared before each test. Read `app` once the suite's `before` has run.
+ */
+export function servedGatewayTestApp(): {
+  readonly app: GatewayTestApp;
+  readonly outcomes: WebhookOutcome[];
+} {
+  const observed = webhookOutcomes();
+  let app: GatewayTestApp | undefined;
+  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  before(async () => {
+    app = await buildGatewayTestApp({ deps: { metrics: observed.metrics } });
+    server = await serve(app.app);
+  });
+  after(async () => {
+    await server?.close();
+    await app?.close();
+  });
+  beforeEach(() => {
+    app?.emulator.webhooks.configure({ url: server?.url, backoffMs: 20, maxAttempts: 3 });
+    observed.outcomes.splice(0);
+  });
+  return {
+    get app() {
+      if (app === undefined) throw new Error('the served app is read before the suite started');
+      return app;
+    },
+    outcomes: observed.outcomes,
   };
 }
