@@ -12,14 +12,15 @@ import { requirePartnerSession, resolvePartnerSession } from './http/middleware/
 import { createRateLimit, type RateLimitStore } from './http/middleware/rate-limit.js';
 import { mountedRoutes } from './http/openapi/api-routes.js';
 import { buildOpenApiDocument } from './http/openapi/openapi-document.js';
+import type { RouteSpec } from './http/openapi/route-spec.js';
 import { createRouteTemplateResolver } from './http/route-templates.js';
 import { createAuthTokenRouter } from './http/routes/auth-token.routes.js';
 import { createDevSessionRouter } from './http/routes/dev-session.routes.js';
-import { createHealthRouter, type Readiness } from './http/routes/health.routes.js';
+import { createHealthRouter, healthRoutes, type Readiness } from './http/routes/health.routes.js';
 import { createHoldingsRouter } from './http/routes/holdings.routes.js';
 import { createLinkRouter } from './http/routes/link.routes.js';
-import { createMetricsRouter } from './http/routes/metrics.routes.js';
-import { createOpenApiRouter } from './http/routes/openapi.routes.js';
+import { createMetricsRouter, metricsRoutes } from './http/routes/metrics.routes.js';
+import { createOpenApiRouter, openApiRoutes } from './http/routes/openapi.routes.js';
 import { createTransactionsRouter } from './http/routes/transactions.routes.js';
 import { createWebhooksRouter, WEBHOOK_BODY_LIMIT } from './http/routes/webhooks.routes.js';
 import { createLinkService } from './linking/link-service.js';
@@ -61,9 +62,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.disable('x-powered-by');
   const metrics = deps.metrics ?? noopMetrics;
-  const devLogin =
-    config.devLogin && config.partnerAuth.mode === 'jwt' && config.partnerAuth.key.kind === 'secret';
-  const routes = mountedRoutes({ devLogin });
+  const devSession = devSessionOptions(config);
+  const routes = mountedRoutes({ devLogin: devSession !== undefined });
 
   if (metrics.httpRequest) {
     const resolveRoute = createRouteTemplateResolver(routes.map((route) => route.path));
@@ -72,27 +72,27 @@ export function createApp(deps: AppDeps): Express {
   app.use(createHttpLogger(deps.logger));
   app.use(helmet());
   app.use(createCorsPolicy(config.corsOrigins));
-  app.use(
+  // Mounted on their own paths only, so that other requests never walk these routers.
+  mountOnOwnPaths(
+    app,
+    healthRoutes,
     createHealthRouter({
       store: deps.store,
       readiness: deps.readiness ?? { isAcceptingTraffic: () => true },
     }),
   );
-  app.use(createMetricsRouter(metrics));
-  app.use(
+  mountOnOwnPaths(app, metricsRoutes, createMetricsRouter(metrics));
+  mountOnOwnPaths(
+    app,
+    openApiRoutes,
     createOpenApiRouter(() =>
       buildOpenApiDocument({ routes, partnerAuth: config.partnerAuth, version: API_VERSION }),
     ),
   );
 
-  if (devLogin && config.partnerAuth.mode === 'jwt' && config.partnerAuth.key.kind === 'secret') {
+  if (devSession) {
     app.use('/dev/session', ...jsonBody(CLIENT_BODY_LIMIT));
-    app.use(
-      createDevSessionRouter({
-        partnerJwtSecret: config.partnerAuth.key.secret,
-        userClaim: config.partnerAuth.userClaim,
-      }),
-    );
+    app.use(createDevSessionRouter(devSession));
   }
 
   const resolveSession = resolvePartnerSession(deps.partnerAuthenticator);
@@ -115,6 +115,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+/** Dev login signs sessions with the partner's own HS256 secret, so it exists only in that mode. */
+function devSessionOptions(config: Config): { partnerJwtSecret: string; userClaim: string } | undefined {
+  const auth = config.partnerAuth;
+  if (!config.devLogin || auth.mode !== 'jwt' || auth.key.kind !== 'secret') return undefined;
+  return { partnerJwtSecret: auth.key.secret, userClaim: auth.userClaim };
+}
+
+/** A router as the handler of each of its own routes (a route keeps the path; `use` would strip it). */
+function mountOnOwnPaths(app: Express, specs: readonly RouteSpec[], router: RequestHandler): void {
+  for (const spec of specs) app[spec.method](spec.path, router);
 }
 
 /** Routes that call the Gateway: `/transactions` shares the `/auth-token` rate limit. */

@@ -1,5 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { Express } from 'express';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 
 /** Explicit timeouts: slow-loris headers, stuck bodies, and keep-alive longer than load balancers' idle. */
 export const SERVER_TIMEOUTS = {
@@ -16,7 +15,7 @@ interface DrainState {
 const drainStates = new WeakMap<Server, DrainState>();
 
 /** An HTTP server with explicit timeouts that knows its in-flight responses, for a clean drain. */
-export function createHttpServer(app: Express): Server {
+export function createHttpServer(app: RequestListener): Server {
   const state: DrainState = { draining: false, inFlight: new Set() };
   const server = createServer();
   // Registered before the app, so a response started while draining already carries `Connection: close`.
