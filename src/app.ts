@@ -35,7 +35,7 @@ import { createTransactionService, type TransactionService } from './transaction
 import { createWebhookEffectPlanner } from './webhooks/webhook-effects.js';
 import { createWebhookService } from './webhooks/webhook-service.js';
 
-export const CLIENT_BODY_LIMIT = '100kb';
+const CLIENT_BODY_LIMIT = '100kb';
 const API_VERSION = '0.1.0';
 
 export interface AppDeps {

@@ -11,7 +11,7 @@ import { createGatewayPaths, type GatewayOperation, type GatewayPaths } from './
 import { type AttemptResult, interpretResponse } from './gateway-response.js';
 import { parseTransactionDetails, type TransactionDetails } from './transaction-details.js';
 
-export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 const MAX_GET_RETRIES = 2;
 const BACKOFF_BASE_MS = 100;
 const USER_AGENT = 'gateway-token-service/0.1';

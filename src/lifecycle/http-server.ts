@@ -1,7 +1,7 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 
 /** Explicit timeouts: slow-loris headers, stuck bodies, and keep-alive longer than load balancers' idle. */
-export const SERVER_TIMEOUTS = {
+const SERVER_TIMEOUTS = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 65_000,

@@ -8,11 +8,7 @@ import type { LinkOutcome, NewLink, TransactionRecord, WebhookLink } from '../st
  * receiver: only a COMPLETED transaction links, and only to the account the Gateway names.
  * Undefined when the details call for no link.
  */
-export function completedLink(
-  partnerUserId: string,
-  details: TransactionDetails,
-  at: Date,
-): NewLink | undefined {
+function completedLink(partnerUserId: string, details: TransactionDetails, at: Date): NewLink | undefined {
   if (details.status !== 'COMPLETED' || !details.smallcaseAuthId) return undefined;
   return { partnerUserId, smallcaseAuthId: details.smallcaseAuthId, broker: details.broker, at };
 }

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthenticatedError } from '../errors/app-errors.js';
 import { isAcceptableUserId, type PartnerAuthenticator } from './partner-authenticator.js';
 
-export const PROXY_SECRET_HEADER = 'x-partner-proxy-secret';
+const PROXY_SECRET_HEADER = 'x-partner-proxy-secret';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 
 /** Short on purpose: a rate-limit check must never hold a request up for long. */
-export const REDIS_TIMEOUTS = {
+const REDIS_TIMEOUTS = {
   connectTimeoutMs: 1000,
   commandTimeoutMs: 500,
   /** A connection with an unanswered command and no data for this long is dropped and redialled. */

@@ -2,7 +2,7 @@ import { AppError, StoreUnavailableError } from '../errors/app-errors.js';
 import type { Store } from './store.js';
 
 /** Rejects with `StoreUnavailableError` when `operation` has not settled within `ms`. */
-export function withDeadline<T>(operation: Promise<T>, ms: number): Promise<T> {
+function withDeadline<T>(operation: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError, InvalidRequestError } from '../errors/app-errors.js';
 import type { IdempotencyRepository } from '../store/store.js';
 
-export const IDEMPOTENCY_TTL_MS = 10 * 60 * 1000;
+const IDEMPOTENCY_TTL_MS = 10 * 60 * 1000;
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
 
 /** Validates an `Idempotency-Key` header value; undefined when the header is absent. */

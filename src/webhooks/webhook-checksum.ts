@@ -11,7 +11,7 @@ export interface ChecksumInput {
 }
 
 /** The text the checksum is computed over; undefined when neither id is present. */
-export function checksumMessage(input: ChecksumInput): string | undefined {
+function checksumMessage(input: ChecksumInput): string | undefined {
   const id = input.smallcaseAuthId || input.transactionId;
   if (!id) return undefined;
   return `${String(input.timestamp)}${id}`;

@@ -4,7 +4,7 @@ import type { ServiceMetrics } from '../../observability/metrics.js';
 import type { RouteTemplateResolver } from '../route-templates.js';
 
 /** Route label of requests no documented route matches (never the raw path). */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * Counts and times every answered request by method, route template and status. It sits on

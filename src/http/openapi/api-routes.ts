@@ -13,7 +13,7 @@ import type { RouteSpec } from './route-spec.js';
  * Every route the app can mount, from the route modules' own lists. A router added to
  * `createApp` must add its list here: the route drift test fails until it does.
  */
-export const API_ROUTES: readonly RouteSpec[] = [
+const API_ROUTES: readonly RouteSpec[] = [
   ...authTokenRoutes,
   ...transactionsRoutes,
   ...linkRoutes,

@@ -33,7 +33,7 @@ const PROBLEM_SCHEMA: JsonSchema = {
 };
 
 /** `/transactions/:transactionId` -> `/transactions/{transactionId}`; `*path` -> `{path}`. */
-export function openApiPath(expressPath: string): string {
+function openApiPath(expressPath: string): string {
   return expressPath.replace(PATH_PARAMETER, '{$2}');
 }
 

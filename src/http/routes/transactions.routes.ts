@@ -13,7 +13,7 @@ import {
 } from '../openapi/route-spec.js';
 import { parseInput } from '../validation.js';
 
-export const transactionIdParam = z.object({
+const transactionIdParam = z.object({
   transactionId: z
     .string()
     .regex(TRANSACTION_ID, 'must be a transaction id')

@@ -46,7 +46,7 @@ async function recordEvent(db: Queryable, link: NewLink, event: 'linked' | 'unli
  * Links inside a transaction the caller holds. The unique constraints decide races: the INSERT
  * waits for a concurrent one on the same key and then does nothing, and the re-read says who won.
  */
-export async function linkWithin(client: pg.PoolClient, newLink: NewLink): Promise<LinkOutcome> {
+async function linkWithin(client: pg.PoolClient, newLink: NewLink): Promise<LinkOutcome> {
   for (let attempt = 0; attempt < LINK_ATTEMPTS; attempt += 1) {
     const mine = await selectOne(
       client,

@@ -44,11 +44,3 @@ export function guard<T>(operation: () => T): T {
     throw new StoreUnavailableError(error);
   }
 }
-
-export function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    'code' in error &&
-    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-  );
-}
