@@ -15,7 +15,7 @@ import { buildOpenApiDocument } from './http/openapi/openapi-document.js';
 import type { RouteSpec } from './http/openapi/route-spec.js';
 import { createRouteTemplateResolver } from './http/route-templates.js';
 import { createAuthTokenRouter } from './http/routes/auth-token.routes.js';
-import { createDevSessionRouter } from './http/routes/dev-session.routes.js';
+import { createDevSessionRouter, type DevSessionOptions } from './http/routes/dev-session.routes.js';
 import { createHealthRouter, healthRoutes, type Readiness } from './http/routes/health.routes.js';
 import { createHoldingsRouter } from './http/routes/holdings.routes.js';
 import { createLinkRouter } from './http/routes/link.routes.js';
@@ -118,10 +118,17 @@ export function createApp(deps: AppDeps): Express {
 }
 
 /** Dev login signs sessions with the partner's own HS256 secret, so it exists only in that mode. */
-function devSessionOptions(config: Config): { partnerJwtSecret: string; userClaim: string } | undefined {
+function devSessionOptions(config: Config): DevSessionOptions | undefined {
   const auth = config.partnerAuth;
   if (!config.devLogin || auth.mode !== 'jwt' || auth.key.kind !== 'secret') return undefined;
-  return { partnerJwtSecret: auth.key.secret, userClaim: auth.userClaim };
+  // Signed exactly as the verifier expects, so dev sessions work with ISSUER/AUDIENCE/ALGORITHMS set.
+  return {
+    partnerJwtSecret: auth.key.secret,
+    userClaim: auth.userClaim,
+    algorithm: auth.algorithms?.[0] ?? 'HS256',
+    issuer: auth.issuer,
+    audience: auth.audience,
+  };
 }
 
 /** A router as the handler of each of its own routes (a route keeps the path; `use` would strip it). */
@@ -142,6 +149,8 @@ function mountGatewayRoutes(
     transactions: store.transactions,
     idempotency: store.idempotency,
     tokens,
+    gatewayTimeoutMs: deps.config.gatewayTimeoutMs,
+    logger: deps.logger,
   });
   app.use('/transactions', ...shared.limitedSession);
   app.use(createTransactionsRouter(transactionService));

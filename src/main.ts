@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { readDotenvFile, withDevelopmentDotenv } from './config/development-dotenv.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { resolveUpstream } from './emulator/development-upstream.js';
 import { createGatewayClientFor } from './gateway/gateway-from-config.js';
@@ -19,13 +20,11 @@ const SHUTDOWN_GRACE_MS = 25_000;
 const STORE_STARTUP_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<void> {
-  if (process.env.NODE_ENV !== 'production') {
-    const dotenv = await import('dotenv');
-    dotenv.config({ quiet: true });
-  }
   let loaded: ReturnType<typeof loadConfig>;
   try {
-    loaded = loadConfig(process.env);
+    const { env, problems } = withDevelopmentDotenv(process.env, readDotenvFile());
+    if (problems.length > 0) throw new ConfigError(problems);
+    loaded = loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);

@@ -37,7 +37,7 @@ export function parseTrustProxy(ctx: Context): false | number | readonly string[
   const valid = entries.every((entry) => named.has(entry) || isAddressOrCidr(entry));
   if (raw === 'true' || !valid || entries.length === 0) {
     ctx.problems.push(
-      'TRUST_PROXY: must be a hop count (1-10) or a list of proxy addresses/CIDRs; true is refused',
+      'TRUST_PROXY: must be a hop count (1-10) or a list of proxy addresses/CIDRs (at most /8 IPv4, /16 IPv6); true is refused',
     );
     return false;
   }
@@ -51,5 +51,7 @@ function isAddressOrCidr(entry: string): boolean {
   if (family === 0) return false;
   if (prefix === undefined) return true;
   const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
-  return bits >= 0 && bits <= (family === 4 ? 32 : 128);
+  // 0.0.0.0/0 or ::/0 would trust every hop, which is `true` under another name.
+  const widest = family === 4 ? 8 : 16;
+  return bits >= widest && bits <= (family === 4 ? 32 : 128);
 }

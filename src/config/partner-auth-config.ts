@@ -108,9 +108,13 @@ function parseAlgorithms(ctx: Context, key: PartnerKeySource): readonly string[]
   return Object.freeze(algorithms);
 }
 
+// Registered claims have their own meaning, and the last two mark our own smallcaseAuthTokens.
+const RESERVED_CLAIMS = new Set(['exp', 'iat', 'nbf', 'iss', 'aud', 'jti', 'guest', 'smallcaseAuthId']);
+
 function parseClaimName(ctx: Context): string {
   const raw = ctx.env.PARTNER_USER_CLAIM || 'sub';
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) ctx.problems.push('PARTNER_USER_CLAIM: must be a claim name');
+  else if (RESERVED_CLAIMS.has(raw)) ctx.problems.push(`PARTNER_USER_CLAIM: ${raw} is a reserved claim`);
   return raw;
 }
 

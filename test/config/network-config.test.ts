@@ -23,7 +23,18 @@ describe('loadConfig: origins and proxies', () => {
     assert.deepEqual(config.corsOrigins, ['https://partner.example', 'http://localhost:3000']);
   });
 
-  for (const value of ['true', 'TRUE', 'yes', '0', '11', '10.0.0.0/33', 'not-an-ip']) {
+  for (const value of [
+    'true',
+    'TRUE',
+    'yes',
+    '0',
+    '11',
+    '10.0.0.0/33',
+    'not-an-ip',
+    '0.0.0.0/0',
+    '::/0',
+    '10.0.0.1, 0.0.0.0/1',
+  ]) {
     it(`refuses TRUST_PROXY=${JSON.stringify(value)}`, () => {
       assertRefused({ TRUST_PROXY: value }, 'TRUST_PROXY');
     });

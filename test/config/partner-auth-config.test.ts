@@ -139,4 +139,10 @@ describe('loadConfig: partner authentication', () => {
   it('refuses an unknown PARTNER_AUTH mode', () => {
     assertRefused({ PARTNER_AUTH: 'cookie' }, 'PARTNER_AUTH');
   });
+
+  for (const claim of ['exp', 'iat', 'aud', 'guest', 'smallcaseAuthId']) {
+    it(`refuses the reserved claim ${claim} as PARTNER_USER_CLAIM`, () => {
+      assertRefused({ PARTNER_USER_CLAIM: claim }, 'PARTNER_USER_CLAIM');
+    });
+  }
 });

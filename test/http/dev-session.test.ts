@@ -68,3 +68,37 @@ describe('POST /dev/session', () => {
     }
   });
 });
+
+describe('POST /dev/session with issuer, audience and algorithm configured', () => {
+  it('signs sessions that the configured verifier accepts', async () => {
+    const testApp = buildTestApp({
+      env: {
+        DEV_LOGIN: 'true',
+        PARTNER_JWT_ISSUER: 'https://auth.partner.example',
+        PARTNER_JWT_AUDIENCE: 'gateway-token-service',
+        PARTNER_JWT_ALGORITHMS: 'HS512',
+        PARTNER_USER_CLAIM: 'uid',
+      },
+    });
+    try {
+      const response = await request(testApp.app)
+        .post('/dev/session')
+        .send({ userId: 'dev-iss' })
+        .expect(200);
+      rememberToken(response.body.sessionToken);
+      const claims = jwt.verify(response.body.sessionToken, CANARY.partnerJwtSecret, {
+        algorithms: ['HS512'],
+        issuer: 'https://auth.partner.example',
+        audience: 'gateway-token-service',
+      }) as jwt.JwtPayload;
+      assert.equal(claims.uid, 'dev-iss');
+      const token = await request(testApp.app)
+        .post('/auth-token')
+        .set(bearer(response.body.sessionToken))
+        .expect(200);
+      rememberToken(token.body.smallcaseAuthToken);
+    } finally {
+      await testApp.close();
+    }
+  });
+});

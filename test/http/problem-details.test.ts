@@ -150,3 +150,23 @@ describe('problem+json errors, helmet and request ids', () => {
     assert.notEqual(first.headers['x-request-id'], second.headers['x-request-id']);
   });
 });
+
+describe('a path with malformed percent-encoding', () => {
+  const testApp = buildTestApp();
+  after(() => testApp.close());
+
+  for (const path of [
+    '/transactions/%ff',
+    '/transactions/%E0%A4%A',
+    '/engine/%ff',
+    '/engine/smallcases%ff',
+  ]) {
+    it(`answers 400 invalid_request for ${path}, not 500`, async () => {
+      const response = await request(testApp.app)
+        .get(path)
+        .set(bearer(testApp.session('percent-user')));
+      assertProblemShape(response, 400, 'invalid_request');
+      assertHelmet(response);
+    });
+  }
+});

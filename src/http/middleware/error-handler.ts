@@ -16,6 +16,8 @@ const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
  * a zlib error with status 400): the client's fault, so a 4xx rather than a 500.
  */
 function clientHttpError(error: unknown): [ErrorCode, string] | undefined {
+  // The router reports a path with bad percent-encoding as a URIError (status 400, not exposed).
+  if (error instanceof URIError) return ['invalid_request', 'path: malformed percent-encoding.'];
   if (typeof error !== 'object' || error === null || !('expose' in error) || error.expose !== true)
     return undefined;
   const status = 'status' in error ? error.status : undefined;

@@ -39,15 +39,27 @@ export const devSessionRoutes: readonly RouteSpec[] = [
  * Development-only login: signs a partner session JWT the way a partner's own auth would, so
  * the flow can be tried by hand. Never mounted in production (the config refuses DEV_LOGIN).
  */
-export function createDevSessionRouter(options: { partnerJwtSecret: string; userClaim: string }): Router {
+export interface DevSessionOptions {
+  readonly partnerJwtSecret: string;
+  readonly userClaim: string;
+  /** One of the HS* algorithms the session verifier accepts. */
+  readonly algorithm: string;
+  readonly issuer: string | undefined;
+  readonly audience: string | undefined;
+}
+
+export function createDevSessionRouter(options: DevSessionOptions): Router {
   const key = createSecretKey(Buffer.from(options.partnerJwtSecret, 'utf8'));
+  const signOptions: jwt.SignOptions = {
+    algorithm: options.algorithm as jwt.Algorithm,
+    expiresIn: 3600,
+    ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+    ...(options.audience === undefined ? {} : { audience: options.audience }),
+  };
   const router = Router();
   router.post('/dev/session', (req, res) => {
     const { userId } = parseInput(devSessionBody, req.body, 'body');
-    const sessionToken = jwt.sign({ [options.userClaim]: userId }, key, {
-      algorithm: 'HS256',
-      expiresIn: 3600,
-    });
+    const sessionToken = jwt.sign({ [options.userClaim]: userId }, key, signOptions);
     res.setHeader('Cache-Control', 'no-store');
     res.json({ sessionToken, userId });
   });
