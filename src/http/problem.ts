@@ -27,23 +27,39 @@ export function statusOf(code: ErrorCode): number {
   return STATUS_AND_TITLE[code][0];
 }
 
+/**
+ * The RFC 9457 body for a code; `status` overrides the code's own only where the HTTP layer
+ * needs a more precise one (431 from Node's parser).
+ */
+export function problemBody(problem: {
+  code: ErrorCode;
+  detail: string;
+  requestId: string;
+  status?: number;
+}) {
+  const [codeStatus, title] = STATUS_AND_TITLE[problem.code];
+  const status = problem.status ?? codeStatus;
+  return {
+    type: `urn:gateway-token-service:problem:${problem.code}`,
+    title,
+    status,
+    detail: problem.detail,
+    code: problem.code,
+    requestId: problem.requestId,
+  };
+}
+
 /** Writes an RFC 9457 problem details response with the contract's stable `code`. */
 export function sendProblem(
   res: Response,
   problem: { code: ErrorCode; detail: string; retryAfterSeconds?: number | undefined },
 ): void {
-  const [status, title] = STATUS_AND_TITLE[problem.code];
+  const body = problemBody({
+    code: problem.code,
+    detail: problem.detail,
+    requestId: String(res.req.id ?? ''),
+  });
   if (problem.retryAfterSeconds !== undefined)
     res.setHeader('Retry-After', String(problem.retryAfterSeconds));
-  res
-    .status(status)
-    .type('application/problem+json')
-    .json({
-      type: `urn:gateway-token-service:problem:${problem.code}`,
-      title,
-      status,
-      detail: problem.detail,
-      code: problem.code,
-      requestId: String(res.req.id ?? ''),
-    });
+  res.status(body.status).type('application/problem+json').json(body);
 }

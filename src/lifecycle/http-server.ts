@@ -1,4 +1,6 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createClientErrorHandler, isMidResponse } from './client-error-response.js';
 
 /** Explicit timeouts: slow-loris headers, stuck bodies, and keep-alive longer than load balancers' idle. */
 const SERVER_TIMEOUTS = {
@@ -18,13 +20,19 @@ const drainStates = new WeakMap<Server, DrainState>();
 export function createHttpServer(app: RequestListener): Server {
   const state: DrainState = { draining: false, inFlight: new Set() };
   const server = createServer();
+  const latestResponse = new WeakMap<Duplex, ServerResponse>();
   // Registered before the app, so a response started while draining already carries `Connection: close`.
-  server.on('request', (_req, res: ServerResponse) => {
+  server.on('request', (req, res: ServerResponse) => {
     if (state.draining) res.setHeader('Connection', 'close');
     state.inFlight.add(res);
+    latestResponse.set(req.socket, res);
     res.once('close', () => state.inFlight.delete(res));
   });
   server.on('request', app);
+  server.on(
+    'clientError',
+    createClientErrorHandler((socket) => isMidResponse(latestResponse.get(socket))),
+  );
   drainStates.set(server, state);
   server.headersTimeout = SERVER_TIMEOUTS.headersTimeoutMs;
   server.requestTimeout = SERVER_TIMEOUTS.requestTimeoutMs;

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ErrorCode } from '../errors/app-errors.js';
+import { problemBody } from '../http/problem.js';
+
+/**
+ * The headers helmet sets on every app response, made strict for an API that serves no HTML:
+ * Node's parser answers before Express runs, so helmet never sees these requests.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Origin-Agent-Cluster': '?1',
+  'Referrer-Policy': 'no-referrer',
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'X-Content-Type-Options': 'nosniff',
+  'X-DNS-Prefetch-Control': 'off',
+  'X-Download-Options': 'noopen',
+  'X-Frame-Options': 'SAMEORIGIN',
+  'X-Permitted-Cross-Domain-Policies': 'none',
+  'X-XSS-Protection': '0',
+  'Cache-Control': 'no-store',
+};
+
+interface ClientProblem {
+  status: number;
+  code: ErrorCode;
+  detail: string;
+}
+
+// Fixed texts only: nothing from the rejected request is ever echoed back.
+function classify(error: Error & { code?: unknown }): ClientProblem {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, code: 'invalid_request', detail: 'request headers too large' };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return { status: 413, code: 'payload_too_large', detail: 'chunk extensions too large' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      // Node's own answer is 408; a 400 would tell a slow client its request was malformed.
+      return { status: 408, code: 'invalid_request', detail: 'request not received in time' };
+    default:
+      return { status: 400, code: 'invalid_request', detail: 'malformed HTTP request' };
+  }
+}
+
+function serialize(problem: ClientProblem): string {
+  const requestId = randomUUID();
+  const body = JSON.stringify(problemBody({ ...problem, requestId }));
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/problem+json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'x-request-id': requestId,
+    ...SECURITY_HEADERS,
+    Connection: 'close',
+  };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  return `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/**
+ * A `clientError` listener that answers what Node's HTTP parser rejects (oversized headers,
+ * malformed lines, control characters) with the contract's problem+json, request id and
+ * security headers instead of Node's bare status line. `responseInProgress` says whether a
+ * response has already started on the socket, in which case writing would corrupt it.
+ */
+export function createClientErrorHandler(
+  responseInProgress: (socket: Duplex) => boolean,
+): (error: Error & { code?: unknown }, socket: Duplex) => void {
+  return (error, socket) => {
+    // The parser may report again for later chunks of a socket already answered.
+    if (socket.writableEnded) return;
+    if (error.code === 'ECONNRESET' || !socket.writable || responseInProgress(socket)) {
+      socket.destroy();
+      return;
+    }
+    // Destroyed once flushed, so that a client that never closes cannot hold the socket (or a drain).
+    socket.end(serialize(classify(error)), () => socket.destroy());
+  };
+}
+
+/** True while `res` has sent its headers but not finished: bytes of it may be on the wire. */
+export function isMidResponse(res: ServerResponse | undefined): boolean {
+  return res?.headersSent === true && !res.writableFinished;
+}
