@@ -111,6 +111,8 @@ export interface RunningEmulator {
   readonly url: string;
   readonly state: EmulatorState;
   readonly webhooks: EmulatorWebhooks;
+  /** Ends every response a `hang` fault is holding. */
+  releaseHanging(): void;
   close(): Promise<void>;
 }
 
@@ -133,6 +135,7 @@ export async function startGatewayEmulator(
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     state: emulator.state,
     webhooks: emulator.webhooks,
+    releaseHanging: () => emulator.releaseHanging(),
     close: () =>
       new Promise<void>((resolve) => {
         emulator.webhooks.close();

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, InvalidRequestError } from '../errors/app-errors.js';
+import type { Logger } from '../observability/logger.js';
 import type { IdempotencyRepository } from '../store/store.js';
 
 const IDEMPOTENCY_TTL_MS = 10 * 60 * 1000;
+const DEFAULT_POLL_MS = 50;
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
 
 /** Validates an `Idempotency-Key` header value; undefined when the header is absent. */
@@ -33,40 +36,75 @@ export function requestHash(request: unknown): string {
     .digest('hex');
 }
 
+export interface IdempotencyDeps {
+  readonly repository: IdempotencyRepository;
+  readonly now: () => Date;
+  /** How long a request waits for an earlier one with its key that is still running. */
+  readonly waitMs: number;
+  /** Pause between looks at the store while waiting; defaults to 50 ms. */
+  readonly pollMs?: number;
+  readonly logger: Pick<Logger, 'warn'>;
+}
+
 /**
- * Runs `work` at most once per (user, key) within the TTL: a finished result is replayed for
- * the same request, a different request or one still running is a 409 `idempotency_conflict`.
- * A failed attempt releases the key so that the client may retry.
+ * Runs `work` at most once per (user, key) within the TTL: a finished result is replayed (a
+ * different request with a used key gets the first result too, with a warning in the log); a
+ * request that finds the key still running waits for that run's result, and claims the key
+ * itself if that run failed and released it. Only a wait that outlasts `waitMs` is a 409.
  */
 export async function runIdempotent<T>(
-  deps: { repository: IdempotencyRepository; now: () => Date },
-  scope: { partnerUserId: string; key: string; requestHash: string },
+  deps: IdempotencyDeps,
+  scope: { partnerUserId: string; key: string; requestHash: string; requestId: string },
   work: () => Promise<T>,
 ): Promise<{ body: T; replayed: boolean }> {
-  const at = deps.now();
-  const claim = await deps.repository.claim({
-    ...scope,
-    at,
-    expiresAt: new Date(at.getTime() + IDEMPOTENCY_TTL_MS),
-  });
-  if (claim.status !== 'claimed') {
-    if (claim.requestHash !== scope.requestHash) {
-      throw new AppError('idempotency_conflict', 'This Idempotency-Key was used for a different request.');
-    }
-    if (claim.status === 'in_progress') {
-      throw new AppError('idempotency_conflict', 'A request with this Idempotency-Key is still in progress.');
-    }
-    // Stored by this same work for this same request hash.
-    return { body: claim.body as T, replayed: true };
-  }
+  const waitUntil = performance.now() + deps.waitMs;
   const key = { partnerUserId: scope.partnerUserId, key: scope.key };
+  for (;;) {
+    const at = deps.now();
+    const claim = await deps.repository.claim({
+      ...key,
+      requestHash: scope.requestHash,
+      at,
+      expiresAt: new Date(at.getTime() + IDEMPOTENCY_TTL_MS),
+    });
+    if (claim.status === 'claimed')
+      return { body: await runClaimed(deps.repository, key, work), replayed: false };
+    if (claim.status === 'completed') {
+      if (claim.requestHash !== scope.requestHash) {
+        // The key prefix lets an operator find the client; the rest of the key and the body stay out.
+        deps.logger.warn(
+          { requestId: scope.requestId, keyPrefix: scope.key.slice(0, 4) },
+          'Idempotency-Key reused for a different request; replaying the first result',
+        );
+      }
+      return { body: claim.body as T, replayed: true };
+    }
+    const left = waitUntil - performance.now();
+    if (left <= 0) {
+      throw new AppError(
+        'idempotency_conflict',
+        'A request with this Idempotency-Key is still running; retry with the same key later.',
+      );
+    }
+    await sleep(Math.min(deps.pollMs ?? DEFAULT_POLL_MS, left));
+  }
+}
+
+// A failed attempt releases the key so that a retry (or a request waiting for this one) may run.
+// Once the upstream call succeeded the key is never released: a failure to store the result
+// leaves it claimed until the TTL, rather than risking a second upstream transaction.
+async function runClaimed<T>(
+  repository: IdempotencyRepository,
+  key: { partnerUserId: string; key: string },
+  work: () => Promise<T>,
+): Promise<T> {
   let body: T;
   try {
     body = await work();
   } catch (error) {
-    await deps.repository.release(key).catch(() => undefined);
+    await repository.release(key).catch(() => undefined);
     throw error;
   }
-  await deps.repository.complete({ ...key, body });
-  return { body, replayed: false };
+  await repository.complete({ ...key, body });
+  return body;
 }

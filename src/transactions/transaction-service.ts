@@ -1,6 +1,7 @@
 import { AppError, NotFoundError } from '../errors/app-errors.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
 import type { TransactionDetails } from '../gateway/transaction-details.js';
+import type { Logger } from '../observability/logger.js';
 import type {
   IdempotencyRepository,
   TransactionRecord,
@@ -12,6 +13,9 @@ import { requestHash, runIdempotent } from './idempotency.js';
 import { type TransactionRequest, tokenPolicyOf } from './transaction-intents.js';
 
 const TRANSACTION_TTL_MS = 5 * 60 * 1000;
+// A request still running with the same Idempotency-Key ends within the Gateway deadline plus
+// its store calls (link read, record and result writes); past this margin a waiter gives up.
+const IDEMPOTENCY_WAIT_MARGIN_MS = 5000;
 
 export interface CreatedTransactionView {
   readonly transactionId: string;
@@ -64,6 +68,9 @@ export function createTransactionService(deps: {
   transactions: TransactionRepository;
   idempotency: IdempotencyRepository;
   tokens: UserTokens;
+  /** GATEWAY_TIMEOUT_MS: bounds how long a request waits for a running one with its Idempotency-Key. */
+  gatewayTimeoutMs: number;
+  logger: Pick<Logger, 'warn'>;
   now?: () => Date;
 }): TransactionService {
   const now = deps.now ?? (() => new Date());
@@ -132,8 +139,13 @@ export function createTransactionService(deps: {
         return { body: await createUpstream(partnerUserId, request, requestId), replayed: false };
       }
       return runIdempotent(
-        { repository: deps.idempotency, now },
-        { partnerUserId, key: idempotencyKey, requestHash: requestHash(request) },
+        {
+          repository: deps.idempotency,
+          now,
+          waitMs: deps.gatewayTimeoutMs + IDEMPOTENCY_WAIT_MARGIN_MS,
+          logger: deps.logger,
+        },
+        { partnerUserId, key: idempotencyKey, requestHash: requestHash(request), requestId },
         () => createUpstream(partnerUserId, request, requestId),
       );
     },

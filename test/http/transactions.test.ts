@@ -5,7 +5,6 @@ import { verifyGatewayToken } from '../../src/emulator/emulator-auth.js';
 import { CANARY } from '../support/canaries.js';
 import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 import { bearer } from '../support/test-app.js';
-import { waitFor } from '../support/wait-for.js';
 
 describe('POST /transactions and GET /transactions/:id', () => {
   let t: GatewayTestApp;
@@ -135,40 +134,6 @@ describe('POST /transactions and GET /transactions/:id', () => {
       .expect(200);
     assert.equal(own.body.status, 'INITIALIZED');
     assert.equal(own.body.intent, 'CONNECT');
-  });
-
-  it('replays the first result for the same Idempotency-Key and makes one upstream call', async () => {
-    const send = (userId: string, body: object, key = 'order-key-1') =>
-      request(t.app).post('/transactions').set(t.as(userId)).set('Idempotency-Key', key).send(body);
-    const first = await send('idem-user', { intent: 'CONNECT' }).expect(201);
-    const second = await send('idem-user', { intent: 'CONNECT' }).expect(201);
-    assert.deepEqual(second.body, first.body);
-    assert.equal(second.headers['idempotent-replayed'], 'true');
-    assert.equal(t.emulator.state.requests.length, 1);
-
-    const conflict = await send('idem-user', { intent: 'HOLDINGS_IMPORT' }).expect(409);
-    assert.equal(conflict.body.code, 'idempotency_conflict');
-    const otherUser = await send('idem-other', { intent: 'CONNECT' }).expect(201);
-    assert.notEqual(otherUser.body.transactionId, first.body.transactionId);
-    await send('idem-user', { intent: 'CONNECT' }, 'bad key with spaces').expect(400);
-  });
-
-  it('answers 409 to a retry while the first request with that key is still running', async () => {
-    await t.fault({ kind: 'hang' });
-    const send = () =>
-      request(t.app)
-        .post('/transactions')
-        .set(t.as('idem-slow'))
-        .set('Idempotency-Key', 'slow-1')
-        .send({ intent: 'CONNECT' });
-    const firstDone = send().then((res) => res);
-    // The key is claimed before the upstream call, so once the emulator has logged that call the key is taken.
-    await waitFor('the first request to reach the Gateway', () => t.emulator.state.requests.length === 1);
-    const retry = await send().expect(409);
-    assert.equal(retry.body.code, 'idempotency_conflict');
-    assert.equal((await firstDone).status, 504);
-    const afterFailure = await send().expect(201);
-    assert.match(afterFailure.body.transactionId, /^TRX_/);
   });
 
   it('rate-limits /transactions per partner user like /auth-token', async () => {
