@@ -20,7 +20,7 @@ export interface JwtAuthenticatorOptions {
  */
 export function createJwtAuthenticator(options: JwtAuthenticatorOptions): PartnerAuthenticator {
   return {
-    async authenticate(headers) {
+    async authenticate({ headers }) {
       const token = extractToken(headers, options.sessionCookie);
       if (token === undefined || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
         throw new UnauthenticatedError();

@@ -1,12 +1,18 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 export interface PartnerIdentity {
   readonly userId: string;
 }
 
+/**
+ * What an authenticator sees of a request: `headers` joins a repeated custom header with ", ",
+ * `headersDistinct` keeps each occurrence, so a repeated identity header can be told apart.
+ */
+export type PartnerRequest = Pick<IncomingMessage, 'headers' | 'headersDistinct'>;
+
 /** Resolves the partner's logged-in user from a request's headers, or throws `UnauthenticatedError`. */
 export interface PartnerAuthenticator {
-  authenticate(headers: IncomingHttpHeaders): Promise<PartnerIdentity>;
+  authenticate(request: PartnerRequest): Promise<PartnerIdentity>;
 }
 
 const MAX_USER_ID_LENGTH = 256;

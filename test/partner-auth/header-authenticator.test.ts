@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, describe, it } from 'node:test';
+import { createServer, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import request from 'supertest';
 import { CANARY } from '../support/canaries.js';
@@ -19,6 +21,26 @@ describe('header mode: identity from the partner auth proxy', () => {
   after(() => testApp.close());
 
   const post = (headers: Record<string, string>) => request(testApp.app).post('/auth-token').set(headers);
+
+  // supertest's types allow repeated lines only for Cookie, so repeated headers go out raw.
+  const server = createServer(testApp.app);
+  before(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const postRaw = (headers: OutgoingHttpHeaders) =>
+    new Promise<{ status: number; body: { code?: string } }>((resolve, reject) => {
+      const { port } = server.address() as AddressInfo;
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/auth-token', headers });
+      req.on('error', reject);
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      });
+      req.end();
+    });
 
   it('honours the identity header sent with the right proxy secret', async () => {
     await testApp.store.links.link({
@@ -74,6 +96,38 @@ describe('header mode: identity from the partner auth proxy', () => {
     await post({ 'x-partner-proxy-secret': CANARY.proxySecret, 'x-partner-user': 'u'.repeat(300) }).expect(
       401,
     );
+  });
+
+  it('refuses an identity header sent twice, which Node would join into "alice, mallory"', async () => {
+    for (const users of [
+      ['alice', 'mallory'],
+      ['alice', 'alice'],
+    ]) {
+      const response = await postRaw({
+        'x-partner-proxy-secret': CANARY.proxySecret,
+        'x-partner-user': users,
+      });
+      assert.equal(response.status, 401, users.join(' + '));
+      assert.equal(response.body.code, 'unauthenticated');
+    }
+  });
+
+  it('refuses the proxy secret sent twice, even when both copies are right', async () => {
+    const response = await postRaw({
+      'x-partner-proxy-secret': [CANARY.proxySecret, CANARY.proxySecret],
+      'x-partner-user': 'alice',
+    });
+    assert.equal(response.status, 401);
+    assert.equal(response.body.code, 'unauthenticated');
+  });
+
+  it('still honours a single identity line whose value contains a comma', async () => {
+    const response = await post({
+      'x-partner-user': 'alice, mallory',
+      'x-partner-proxy-secret': CANARY.proxySecret,
+    });
+    assert.equal(response.status, 200);
+    rememberToken(response.body.smallcaseAuthToken);
   });
 
   it('does not accept a partner JWT instead of the proxy headers', async () => {

@@ -18,7 +18,7 @@ export function resolvePartnerSession(authenticator: PartnerAuthenticator): Requ
   return async (req, _res, next) => {
     const state: SessionState = {};
     try {
-      state.identity = await authenticator.authenticate(req.headers);
+      state.identity = await authenticator.authenticate(req);
     } catch (error) {
       if (!(error instanceof Error)) throw error;
       // Only our own errors keep their code; a Node system error's `code` is not an AppError code.
