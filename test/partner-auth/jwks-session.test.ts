@@ -120,6 +120,8 @@ describe('partner session verified against a JWKS URL', () => {
     try {
       assert.equal((await authToken(testApp.app, await oldKey.sign('ivy'))).status, 200);
       jwks.keys = [oldKey.jwk, newKey.jwk];
+      // Not a guess at how long something takes: the cool-down is a clock rule, and 300 ms after
+      // the last fetch is past its 100 ms however loaded the machine is.
       await sleep(300);
       assert.equal((await authToken(testApp.app, await newKey.sign('ivy'))).status, 200);
       assert.equal(jwks.hits, 2);
