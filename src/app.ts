@@ -5,7 +5,7 @@ import type { GatewayClient } from './gateway/gateway-client.js';
 import { createHoldingsService } from './holdings/holdings-service.js';
 import { createCorsPolicy } from './http/middleware/cors-policy.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
-import { createHttpLogger } from './http/middleware/http-logger.js';
+import { useHttpLogger } from './http/middleware/http-logger.js';
 import { createHttpMetrics } from './http/middleware/http-metrics.js';
 import { jsonBody } from './http/middleware/json-body.js';
 import { requirePartnerSession, resolvePartnerSession } from './http/middleware/partner-session.js';
@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): Express {
     const resolveRoute = createRouteTemplateResolver(routes.map((route) => route.path));
     app.use(createHttpMetrics(metrics.httpRequest.bind(metrics), resolveRoute));
   }
-  app.use(createHttpLogger(deps.logger));
+  useHttpLogger(app, deps.logger);
   app.use(helmet());
   app.use(createCorsPolicy(config.corsOrigins));
   // Mounted on their own paths only, so that other requests never walk these routers.

@@ -79,4 +79,31 @@ describe('request log lines', () => {
       assert.ok(!mine[0]?.includes(fragment), fragment);
     }
   });
+
+  it('binds the request id to lines a handler logs, and logs a 5xx answer at error level', async () => {
+    const failing = buildTestApp();
+    try {
+      const session = failing.session('store-down');
+      rememberToken(session);
+      await failing.rawStore.close();
+      await request(failing.app)
+        .post('/auth-token')
+        .set('x-request-id', 'log-line-check-5xx')
+        .set(bearer(session))
+        .expect(503);
+      await new Promise((resolve) => setImmediate(resolve));
+      const mine = capturedLogLines()
+        .filter((line) => line.includes('log-line-check-5xx'))
+        .map((line) => JSON.parse(line));
+      const handlerLine = mine.find((entry) => entry.msg === 'request failed');
+      assert.equal(handlerLine?.reqId, 'log-line-check-5xx');
+      assert.equal(handlerLine?.code, 'store_unavailable');
+      const requestLines = mine.filter((entry) => entry.res !== undefined);
+      assert.equal(requestLines.length, 1);
+      assert.equal(requestLines[0].level, 'error');
+      assert.equal(requestLines[0].res.statusCode, 503);
+    } finally {
+      await failing.close();
+    }
+  });
 });

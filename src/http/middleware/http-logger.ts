@@ -1,28 +1,80 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pinoHttp } from 'pino-http';
+import type { ServerResponse } from 'node:http';
+import type { Express, Request, RequestHandler } from 'express';
 import type { Logger } from '../../observability/logger.js';
 import { assignRequestId } from './request-id.js';
+
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** The request id (`x-request-id`), set by the request logger. */
+    id: string;
+    /** A child logger bound to the request id, made on first use. */
+    readonly log: Logger;
+  }
+}
+
+const STARTED = Symbol('requestStarted');
+const CHILD = Symbol('requestLog');
+const MAX_PATH_LENGTH = 512;
+
+type TimedResponse = ServerResponse & { [STARTED]?: number };
+type LoggedRequest = Request & { [CHILD]?: Logger };
+
+function pathOf(req: Request): string {
+  const url = req.originalUrl ?? req.url ?? '';
+  const query = url.indexOf('?');
+  return (query === -1 ? url : url.slice(0, query)).slice(0, MAX_PATH_LENGTH);
+}
+
+/**
+ * One shared `close` listener (`this` is the response) instead of a closure per request; `close`
+ * follows `finish`, and also comes alone when the client went away before the answer ended.
+ */
+function createLineWriter(logger: Logger) {
+  return function logResponse(this: TimedResponse): void {
+    const req = this.req as Request;
+    const statusCode = this.statusCode;
+    const completed = this.writableFinished && !req.readableAborted;
+    const entry: Record<string, unknown> = {
+      reqId: req.id,
+      req: { method: req.method, path: pathOf(req) },
+      res: { statusCode },
+      responseTime: Date.now() - (this[STARTED] ?? Date.now()),
+    };
+    if (statusCode >= 500) {
+      entry.err = new Error(`failed with status code ${statusCode}`);
+      logger.error(entry, completed ? 'request errored' : 'request aborted');
+    } else if (statusCode >= 400) {
+      logger.warn(entry, completed ? 'request completed' : 'request aborted');
+    } else {
+      logger.info(entry, completed ? 'request completed' : 'request aborted');
+    }
+  };
+}
 
 /**
  * One log line per request, with the request id. Requests are logged as method and path only:
  * headers carry credentials and query strings can carry tokens a careless client put there.
+ * The line is written by the root logger (redaction included); `req.log`, a child bound to the
+ * request id, is only made when a handler logs, which most requests never do.
  */
-export function createHttpLogger(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: assignRequestId,
-    quietReqLogger: true,
-    customLogLevel: (_req, res, error) => {
-      if (error || res.statusCode >= 500) return 'error';
-      if (res.statusCode >= 400) return 'warn';
-      return 'info';
-    },
-    serializers: {
-      req: (req: IncomingMessage & { originalUrl?: string }) => ({
-        method: req.method,
-        path: (req.originalUrl ?? req.url ?? '').split('?')[0]?.slice(0, 512),
-      }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+export function useHttpLogger(app: Express, logger: Logger): void {
+  Object.defineProperty(app.request, 'log', {
+    configurable: true,
+    get(this: LoggedRequest): Logger {
+      let child = this[CHILD];
+      if (child === undefined) {
+        child = logger.child({ reqId: this.id });
+        this[CHILD] = child;
+      }
+      return child;
     },
   });
+  const logResponse = createLineWriter(logger);
+  const middleware: RequestHandler = (req, res, next) => {
+    req.id = assignRequestId(req, res);
+    (res as TimedResponse)[STARTED] = Date.now();
+    res.once('close', logResponse);
+    next();
+  };
+  app.use(middleware);
 }
