@@ -1,5 +1,4 @@
 import express, { type Express, type RequestHandler } from 'express';
-import helmet from 'helmet';
 import type { Config } from './config/config-types.js';
 import type { GatewayClient } from './gateway/gateway-client.js';
 import { createHoldingsService } from './holdings/holdings-service.js';
@@ -10,6 +9,7 @@ import { createHttpMetrics } from './http/middleware/http-metrics.js';
 import { jsonBody } from './http/middleware/json-body.js';
 import { requirePartnerSession, resolvePartnerSession } from './http/middleware/partner-session.js';
 import { createRateLimit, type RateLimitStore } from './http/middleware/rate-limit.js';
+import { createSecurityHeaders } from './http/middleware/security-headers.js';
 import { mountedRoutes } from './http/openapi/api-routes.js';
 import { buildOpenApiDocument } from './http/openapi/openapi-document.js';
 import type { RouteSpec } from './http/openapi/route-spec.js';
@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
     app.use(createHttpMetrics(metrics.httpRequest.bind(metrics), resolveRoute));
   }
   useHttpLogger(app, deps.logger);
-  app.use(helmet());
+  app.use(createSecurityHeaders());
   app.use(createCorsPolicy(config.corsOrigins));
   // Mounted on their own paths only, so that other requests never walk these routers.
   mountOnOwnPaths(
