@@ -35,7 +35,8 @@ export const authTokenRoutes: readonly RouteSpec[] = [
 export function createAuthTokenRouter(issuer: AuthTokenIssuer): Router {
   const router = Router();
   const handler: RequestHandler = async (req, res) => {
-    if (req.method === 'POST') parseInput(authTokenBody, req.body, 'body');
+    // No body (the usual call) is valid by the schema; only a sent body needs parsing.
+    if (req.method === 'POST' && req.body !== undefined) parseInput(authTokenBody, req.body, 'body');
     const grant = await issuer.issueFor(partnerUserId(req));
     res.setHeader('Cache-Control', 'no-store');
     res.json(grant);
