@@ -1,10 +1,14 @@
+import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { ServiceMetrics } from '../../observability/metrics.js';
 import type { RouteTemplateResolver } from '../route-templates.js';
 
 /** Route label of requests no documented route matches (never the raw path). */
 const UNMATCHED_ROUTE = 'unmatched';
+const STARTED = Symbol('metricsStarted');
+
+type TimedResponse = ServerResponse & { [STARTED]?: number };
 
 /**
  * Counts and times every answered request by method, route template and status. It sits on
@@ -15,14 +19,17 @@ export function createHttpMetrics(
   record: NonNullable<ServiceMetrics['httpRequest']>,
   resolveRoute: RouteTemplateResolver,
 ): RequestHandler {
-  return (req, res, next) => {
-    const started = performance.now();
-    res.once('finish', () => {
-      const path = req.originalUrl;
-      const query = path.indexOf('?');
-      const route = resolveRoute(query === -1 ? path : path.slice(0, query)) ?? UNMATCHED_ROUTE;
-      record(req.method, route, res.statusCode, (performance.now() - started) / 1000);
-    });
+  // One shared listener (`this` is the response) rather than a closure per request.
+  function recordResponse(this: TimedResponse): void {
+    const req = this.req as Request;
+    const path = req.originalUrl;
+    const query = path.indexOf('?');
+    const route = resolveRoute(query === -1 ? path : path.slice(0, query)) ?? UNMATCHED_ROUTE;
+    record(req.method, route, this.statusCode, (performance.now() - (this[STARTED] ?? 0)) / 1000);
+  }
+  return (_req, res, next) => {
+    (res as TimedResponse)[STARTED] = performance.now();
+    res.once('finish', recordResponse);
     next();
   };
 }
