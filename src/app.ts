@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config/config-types.js';
 import type { GatewayClient } from './gateway/gateway-client.js';
 import { createHoldingsService } from './holdings/holdings-service.js';
+import { chain } from './http/middleware/chain.js';
 import { createCorsPolicy } from './http/middleware/cors-policy.js';
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js';
 import { useHttpLogger } from './http/middleware/http-logger.js';
@@ -100,7 +101,10 @@ export function createApp(deps: AppDeps): Express {
     perMinute: config.rateLimitPerMinute,
     ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
   });
-  const limitedSession = [resolveSession, rateLimit, requirePartnerSession, ...jsonBody(CLIENT_BODY_LIMIT)];
+  // Each chain is one router layer instead of one per handler.
+  const limitedSession = [
+    chain([resolveSession, rateLimit, requirePartnerSession, ...jsonBody(CLIENT_BODY_LIMIT)]),
+  ];
 
   const issuer = createAuthTokenIssuer({
     links: deps.store.links,
@@ -110,7 +114,11 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/auth-token', ...limitedSession);
   app.use(createAuthTokenRouter(issuer));
-  mountGatewayRoutes(app, deps, { limitedSession, issuer, session: [resolveSession, requirePartnerSession] });
+  mountGatewayRoutes(app, deps, {
+    limitedSession,
+    issuer,
+    session: [chain([resolveSession, requirePartnerSession])],
+  });
 
   app.use(notFoundHandler);
   app.use(errorHandler);
