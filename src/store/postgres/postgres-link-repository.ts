@@ -1,31 +1,7 @@
 import type pg from 'pg';
-import type {
-  Link,
-  LinkOutcome,
-  LinkRepository,
-  NewLink,
-  WebhookLink,
-  WebhookLinkOutcome,
-} from '../store.js';
+import type { LinkOutcome, LinkRepository, NewLink, WebhookLink, WebhookLinkOutcome } from '../store.js';
+import { type LinkRow, linkFromRow } from '../store-rows.js';
 import { guard, inTransaction, type Queryable } from './postgres-database.js';
-
-interface LinkRow {
-  partner_user_id: string;
-  smallcase_auth_id: string;
-  broker: string | null;
-  linked_at: Date;
-  updated_at: Date;
-}
-
-function toLink(row: LinkRow): Link {
-  return {
-    partnerUserId: row.partner_user_id,
-    smallcaseAuthId: row.smallcase_auth_id,
-    broker: row.broker,
-    linkedAt: row.linked_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 // A conflicting row can vanish between the INSERT and the re-read (a concurrent unlink): try again.
 const LINK_ATTEMPTS = 3;
@@ -54,7 +30,7 @@ async function linkWithin(client: pg.PoolClient, newLink: NewLink): Promise<Link
       newLink.partnerUserId,
     );
     if (mine && mine.smallcase_auth_id !== newLink.smallcaseAuthId) {
-      return { status: 'user_already_linked', link: toLink(mine) };
+      return { status: 'user_already_linked', link: linkFromRow(mine) };
     }
     if (mine) {
       const refreshed = await client.query<LinkRow>(
@@ -62,7 +38,7 @@ async function linkWithin(client: pg.PoolClient, newLink: NewLink): Promise<Link
           WHERE partner_user_id = $1 RETURNING *`,
         [newLink.partnerUserId, newLink.broker, newLink.at],
       );
-      return { status: 'unchanged', link: toLink(refreshed.rows[0] as LinkRow) };
+      return { status: 'unchanged', link: linkFromRow(refreshed.rows[0] as LinkRow) };
     }
     const inserted = await client.query<LinkRow>(
       `INSERT INTO links (partner_user_id, smallcase_auth_id, broker, linked_at, updated_at)
@@ -71,7 +47,7 @@ async function linkWithin(client: pg.PoolClient, newLink: NewLink): Promise<Link
     );
     if (inserted.rows[0]) {
       await recordEvent(client, newLink, 'linked');
-      return { status: 'linked', link: toLink(inserted.rows[0]) };
+      return { status: 'linked', link: linkFromRow(inserted.rows[0]) };
     }
     const owner = await selectOne(
       client,
@@ -133,13 +109,13 @@ export function createPostgresLinkRepository(pool: pg.Pool): LinkRepository {
       const row = await guard(() =>
         selectOne(pool, 'SELECT * FROM links WHERE partner_user_id = $1', partnerUserId),
       );
-      return row ? toLink(row) : undefined;
+      return row ? linkFromRow(row) : undefined;
     },
     async findByAccount(smallcaseAuthId) {
       const row = await guard(() =>
         selectOne(pool, 'SELECT * FROM links WHERE smallcase_auth_id = $1', smallcaseAuthId),
       );
-      return row ? toLink(row) : undefined;
+      return row ? linkFromRow(row) : undefined;
     },
     async link(newLink) {
       return guard(() => inTransaction(pool, (client) => linkWithin(client, newLink)));

@@ -1,32 +1,7 @@
 import type pg from 'pg';
 import type { TransactionRecord, TransactionRepository, TransactionUpdate } from '../store.js';
+import { type TransactionRow, transactionFromRow } from '../store-rows.js';
 import { guard, type Queryable } from './postgres-database.js';
-
-interface TransactionRow {
-  transaction_id: string;
-  partner_user_id: string;
-  intent: string;
-  status: string;
-  smallcase_auth_id: string | null;
-  broker: string | null;
-  created_at: Date;
-  expire_at: Date | null;
-  updated_at: Date;
-}
-
-function toRecord(row: TransactionRow): TransactionRecord {
-  return {
-    transactionId: row.transaction_id,
-    partnerUserId: row.partner_user_id,
-    intent: row.intent,
-    status: row.status,
-    smallcaseAuthId: row.smallcase_auth_id,
-    broker: row.broker,
-    createdAt: row.created_at,
-    expireAt: row.expire_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 /** Records what the Gateway reports; known fields are never blanked by a later, sparser update. */
 export async function updateTransactionWithin(
@@ -43,7 +18,7 @@ export async function updateTransactionWithin(
       RETURNING *`,
     [update.transactionId, update.status, update.smallcaseAuthId, update.broker, update.at],
   );
-  return result.rows[0] ? toRecord(result.rows[0]) : undefined;
+  return result.rows[0] ? transactionFromRow(result.rows[0]) : undefined;
 }
 
 export function createPostgresTransactionRepository(pool: pg.Pool): TransactionRepository {
@@ -69,7 +44,7 @@ export function createPostgresTransactionRepository(pool: pg.Pool): TransactionR
       const result = await guard(() =>
         pool.query<TransactionRow>('SELECT * FROM transactions WHERE transaction_id = $1', [transactionId]),
       );
-      return result.rows[0] ? toRecord(result.rows[0]) : undefined;
+      return result.rows[0] ? transactionFromRow(result.rows[0]) : undefined;
     },
     async update(update) {
       return guard(() => updateTransactionWithin(pool, update));

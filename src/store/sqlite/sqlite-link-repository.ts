@@ -1,30 +1,6 @@
-import type {
-  Link,
-  LinkOutcome,
-  LinkRepository,
-  NewLink,
-  WebhookLink,
-  WebhookLinkOutcome,
-} from '../store.js';
+import type { LinkOutcome, LinkRepository, NewLink, WebhookLink, WebhookLinkOutcome } from '../store.js';
+import { type LinkRow, linkFromRow } from '../store-rows.js';
 import { guard, type SqliteDatabase } from './sqlite-database.js';
-
-interface LinkRow {
-  partner_user_id: string;
-  smallcase_auth_id: string;
-  broker: string | null;
-  linked_at: string;
-  updated_at: string;
-}
-
-function toLink(row: LinkRow): Link {
-  return {
-    partnerUserId: row.partner_user_id,
-    smallcaseAuthId: row.smallcase_auth_id,
-    broker: row.broker,
-    linkedAt: new Date(row.linked_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
 
 export interface SqliteLinkRepository extends LinkRepository {
   /** Links inside a transaction the caller already holds (webhook effects), honouring the unlink guard. */
@@ -63,18 +39,18 @@ export function createSqliteLinkRepository(db: SqliteDatabase): SqliteLinkReposi
     const params = { partnerUserId, smallcaseAuthId, broker, at: newLink.at.toISOString() };
     const existing = selectByUser.get(newLink.partnerUserId);
     if (existing && existing.smallcase_auth_id !== newLink.smallcaseAuthId) {
-      return { status: 'user_already_linked', link: toLink(existing) };
+      return { status: 'user_already_linked', link: linkFromRow(existing) };
     }
     if (existing) {
       refreshBroker.run(params);
-      return { status: 'unchanged', link: toLink(selectByUser.get(newLink.partnerUserId) as LinkRow) };
+      return { status: 'unchanged', link: linkFromRow(selectByUser.get(newLink.partnerUserId) as LinkRow) };
     }
     if (insertLink.run(params).changes === 0) {
       const owner = selectByAccount.get(newLink.smallcaseAuthId);
       if (owner && owner.partner_user_id !== newLink.partnerUserId) return { status: 'account_in_use' };
     }
     recordEvent.run({ ...params, event: 'linked' });
-    return { status: 'linked', link: toLink(selectByUser.get(newLink.partnerUserId) as LinkRow) };
+    return { status: 'linked', link: linkFromRow(selectByUser.get(newLink.partnerUserId) as LinkRow) };
   });
 
   const unlinkAtomically = db.transaction((partnerUserId: string, at: Date): boolean => {
@@ -102,11 +78,11 @@ export function createSqliteLinkRepository(db: SqliteDatabase): SqliteLinkReposi
       selectHolds.get(partnerUserId, smallcaseAuthId) !== undefined,
     async findByUser(partnerUserId) {
       const row = guard(() => selectByUser.get(partnerUserId));
-      return row ? toLink(row) : undefined;
+      return row ? linkFromRow(row) : undefined;
     },
     async findByAccount(smallcaseAuthId) {
       const row = guard(() => selectByAccount.get(smallcaseAuthId));
-      return row ? toLink(row) : undefined;
+      return row ? linkFromRow(row) : undefined;
     },
     async link(newLink) {
       return guard(() => linkAtomically.immediate(newLink));

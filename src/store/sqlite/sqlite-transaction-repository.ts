@@ -4,33 +4,8 @@ import type {
   TransactionRepository,
   TransactionUpdate,
 } from '../store.js';
+import { type TransactionRow, transactionFromRow } from '../store-rows.js';
 import { guard, type SqliteDatabase } from './sqlite-database.js';
-
-interface TransactionRow {
-  transaction_id: string;
-  partner_user_id: string;
-  intent: string;
-  status: string;
-  smallcase_auth_id: string | null;
-  broker: string | null;
-  created_at: string;
-  expire_at: string | null;
-  updated_at: string;
-}
-
-function toRecord(row: TransactionRow): TransactionRecord {
-  return {
-    transactionId: row.transaction_id,
-    partnerUserId: row.partner_user_id,
-    intent: row.intent,
-    status: row.status,
-    smallcaseAuthId: row.smallcase_auth_id,
-    broker: row.broker,
-    createdAt: new Date(row.created_at),
-    expireAt: row.expire_at === null ? null : new Date(row.expire_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
 
 export interface SqliteTransactionRepository extends TransactionRepository {
   /** Updates inside a transaction the caller already holds (webhook effects). */
@@ -64,7 +39,7 @@ export function createSqliteTransactionRepository(db: SqliteDatabase): SqliteTra
       broker: update.broker,
       at: update.at.toISOString(),
     });
-    return row ? toRecord(row) : undefined;
+    return row ? transactionFromRow(row) : undefined;
   };
 
   return {
@@ -80,7 +55,7 @@ export function createSqliteTransactionRepository(db: SqliteDatabase): SqliteTra
     },
     async findById(transactionId) {
       const row = guard(() => selectById.get(transactionId));
-      return row ? toRecord(row) : undefined;
+      return row ? transactionFromRow(row) : undefined;
     },
     async update(update) {
       return guard(() => updateWithinTransaction(update));
