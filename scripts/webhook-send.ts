@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
 import { readSecret, readSecretFile } from '../src/config/secret-source.js';
+import { postWebhook } from '../src/webhooks/post-webhook.js';
 import { signWebhook } from '../src/webhooks/webhook-checksum.js';
 
 const USAGE = `usage: npm run webhook:send -- --url <url> [--smallcase-auth-id <id>] [--transaction-id <id>]
@@ -68,16 +68,12 @@ async function main(): Promise<void> {
     { timestamp: sentTimestamp, smallcaseAuthId, transactionId },
     extraFields(args.body),
   );
-  const response = await request(args.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'user-agent': 'gateway-token-service webhook:send' },
-    body: JSON.stringify(body),
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
+  const { statusCode, text } = await postWebhook(args.url, body, {
+    userAgent: 'gateway-token-service webhook:send',
+    timeoutMs: 10_000,
   });
-  const text = (await response.body.text()).slice(0, 2000);
-  process.stdout.write(`HTTP ${response.statusCode}\n${text}\n`);
-  process.exitCode = response.statusCode >= 200 && response.statusCode < 300 ? 0 : 1;
+  process.stdout.write(`HTTP ${statusCode}\n${text}\n`);
+  process.exitCode = statusCode >= 200 && statusCode < 300 ? 0 : 1;
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import express, { type Response, Router } from 'express';
-import { request } from 'undici';
 import { z } from 'zod';
+import { postWebhook } from '../webhooks/post-webhook.js';
 import { signWebhook } from '../webhooks/webhook-checksum.js';
 import { transactionView } from './emulator-gateway.routes.js';
 import type { EmulatorState, Fault } from './emulator-state.js';
@@ -157,15 +157,11 @@ export function createEmulatorControlRouter(options: {
     // Its own POST, not the delivery module: one attempt to the URL given here, answered with the
     // receiver's status and body, where `webhooks.dispatch` retries in the background to the configured target.
     try {
-      const response = await request(input.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'gateway-emulator' },
-        body: JSON.stringify(payload),
-        headersTimeout: 5000,
-        bodyTimeout: 5000,
+      const { statusCode, text } = await postWebhook(input.url, payload, {
+        userAgent: 'gateway-emulator',
+        timeoutMs: 5000,
       });
-      const text = (await response.body.text()).slice(0, 2000);
-      return res.json({ delivered: true, status: response.statusCode, body: text, payload });
+      return res.json({ delivered: true, status: statusCode, body: text, payload });
     } catch (error) {
       return res.status(502).json({ delivered: false, error: (error as Error).message, payload });
     }
