@@ -22,10 +22,10 @@ RUN if [ ! -f /usr/local/include/node/node.h ]; then \
 COPY package.json package-lock.json ./
 # Install scripts stay off: better-sqlite3's own would try prebuild-install (a GitHub download)
 # first. Its `build-release` script runs node-gyp alone, and the addon must load before we go on.
+# Only node_modules leaves this stage, so npm's cache needs no cleaning (that needs --force).
 RUN npm ci --omit=dev --ignore-scripts \
     && npm run build-release --prefix node_modules/better-sqlite3 \
-    && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()" \
-    && npm cache clean --force
+    && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"
 
 # TypeScript build. Install scripts are skipped: tsc needs no native addon.
 FROM node:24-bookworm AS build
