@@ -115,7 +115,9 @@ function parseDevLogin(ctx: Context, partnerAuth: PartnerAuthConfig): boolean {
     return false;
   }
   if (!hmacKey) {
-    ctx.problems.push('DEV_LOGIN: needs PARTNER_AUTH=jwt with PARTNER_JWT_SECRET (dev sessions are signed with it)');
+    ctx.problems.push(
+      'DEV_LOGIN: needs PARTNER_AUTH=jwt with PARTNER_JWT_SECRET (dev sessions are signed with it)',
+    );
     return false;
   }
   ctx.warnings.push(
