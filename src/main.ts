@@ -7,6 +7,7 @@ import { resolveUpstream } from './emulator/development-upstream.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
 import { createHttpServer, listen } from './lifecycle/http-server.js';
 import { openStoreWithRetry } from './lifecycle/open-store-with-retry.js';
+import { exitOnUnexpectedFailure } from './lifecycle/process-failure.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { openStore } from './store/open-store.js';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   }
   const { config, warnings } = loaded;
   const logger = createLogger({ level: config.logLevel });
+  exitOnUnexpectedFailure({ logger, exit: (code) => process.exit(code) });
   for (const warning of warnings) logger.warn({ config: true }, warning);
   if (config.developmentDefaults.length > 0) {
     logger.warn(
@@ -55,7 +57,9 @@ async function main(): Promise<void> {
   });
   const app = createApp(services);
   const server = createHttpServer(app);
-  await listen(server, config.port, config.host);
+  await listen(server, config.port, config.host, (error) =>
+    logger.error({ cause: { message: error.message } }, 'HTTP server error'),
+  );
   upstream.deliverWebhooksTo?.(ownWebhookUrl(server.address(), config.host));
   acceptingTraffic = true;
   logger.info({ port: config.port, host: config.host, store: store.kind, env: config.nodeEnv }, 'listening');
