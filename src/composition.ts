@@ -20,8 +20,8 @@ import { createTransactionService, type TransactionService } from './transaction
 import { createWebhookEffectPlanner } from './webhooks/webhook-effects.js';
 import { createWebhookService, type WebhookService } from './webhooks/webhook-service.js';
 
-/** A PostgreSQL call still running after this fails with `store_unavailable` instead of holding the request. */
-export const STORE_DEADLINE_MS = 2000;
+// A PostgreSQL call still running after this fails with `store_unavailable` instead of holding the request.
+const STORE_DEADLINE_MS = 2000;
 
 /** What the entry point (or a test, or a script) has opened or chosen; everything else is built from it. */
 export interface Infrastructure {

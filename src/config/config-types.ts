@@ -29,7 +29,10 @@ export interface Config {
   /** Undefined in development when the bundled emulator should be started as the upstream. */
   readonly gatewayApiUrl: string | undefined;
   readonly gatewayTimeoutMs: number;
-  /** Upstream path and fixed query of the holdings fetch (`{gatewayName}` filled in by the client); unset: the client's default. */
+  /**
+   * Upstream path and fixed query of the holdings fetch (`{gatewayName}` filled in by the
+   * client); unset: the client's default.
+   */
   readonly gatewayHoldingsPath: string | undefined;
   /** Engine read paths that `GET /engine/*path` may reach; unset: the client's default list. */
   readonly gatewayEnginePaths: readonly string[] | undefined;
