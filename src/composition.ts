@@ -37,7 +37,7 @@ export interface Infrastructure {
   readonly readiness?: Readiness;
   /** A counter store per rate-limit bucket (Redis, shared by instances); in memory when absent. */
   readonly rateLimitStoreFor?: (bucket: string) => RateLimitStore;
-  /** Store call deadline: by default `STORE_DEADLINE_MS` on PostgreSQL and none on SQLite. */
+  /** Store call deadline: by default 2 s on PostgreSQL and none on SQLite. */
   readonly storeDeadlineMs?: number;
   /** JWKS fetch timeout and cool-down; the defaults suit production (tests use short ones). */
   readonly jwksTuning?: JwksTuning;

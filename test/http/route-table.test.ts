@@ -3,6 +3,7 @@ import { after, describe, it } from 'node:test';
 import request from 'supertest';
 import { createRouteTableRouter } from '../../src/http/mount-routes.js';
 import { PUBLIC, type RouteSpec } from '../../src/http/route-spec.js';
+import { rememberToken } from '../support/log-capture.js';
 import { bearer, buildTestApp } from '../support/test-app.js';
 
 const TRANSACTION = `TRX_${'0'.repeat(32)}`;
@@ -75,7 +76,8 @@ describe('route table: rate-limit buckets', () => {
     const testApp = buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: '4' } });
     try {
       const session = bearer(testApp.session('bucket-user'));
-      await request(testApp.app).post('/auth-token').set(session).expect(200);
+      const minted = await request(testApp.app).post('/auth-token').set(session).expect(200);
+      rememberToken(minted.body.smallcaseAuthToken);
       await request(testApp.app).get(`/transactions/${TRANSACTION}`).set(session).expect(404);
       await request(testApp.app).delete('/transactions').set(session).expect(404);
       await request(testApp.app).put('/auth-token').set(session).expect(404);
