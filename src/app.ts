@@ -10,6 +10,7 @@ import { createHttpMetrics } from './http/middleware/http-metrics.js';
 import { jsonBody } from './http/middleware/json-body.js';
 import { requirePartnerSession, resolvePartnerSession } from './http/middleware/partner-session.js';
 import { createRateLimit, type RateLimitStore } from './http/middleware/rate-limit.js';
+import { createRefusalLimit } from './http/middleware/refusal-limit.js';
 import { createSecurityHeaders } from './http/middleware/security-headers.js';
 import { mountedRoutes } from './http/openapi/api-routes.js';
 import { buildOpenApiDocument } from './http/openapi/openapi-document.js';
@@ -159,6 +160,7 @@ function mountGatewayRoutes(
     tokens,
     gatewayTimeoutMs: deps.config.gatewayTimeoutMs,
     logger: deps.logger,
+    allowedIntents: deps.config.gatewayIntents,
   });
   app.use('/transactions', ...shared.limitedSession);
   app.use(createTransactionsRouter(transactionService));
@@ -174,7 +176,7 @@ function mountGatewayRoutes(
   mountWebhookRoutes(app, deps, { tokens, transactionService });
 }
 
-/** `POST /webhooks/smallcase`: no session and no rate limit; the checksum authenticates it. */
+/** `POST /webhooks/smallcase`: no session; the checksum authenticates it; only refusals are rate limited. */
 function mountWebhookRoutes(
   app: Express,
   deps: AppDeps,
@@ -190,11 +192,13 @@ function mountWebhookRoutes(
   });
   const service = createWebhookService({
     apiSecret: deps.config.gatewayApiSecret,
+    previousApiSecret: deps.config.gatewayApiSecretPrevious,
     maxAgeSeconds: deps.config.webhookMaxAgeSeconds,
     webhooks: store.webhooks,
     planner,
     metrics: deps.metrics ?? noopMetrics,
   });
-  app.use('/webhooks/smallcase', ...jsonBody(WEBHOOK_BODY_LIMIT));
+  const refusals = createRefusalLimit({ perMinute: deps.config.rateLimitPerMinute });
+  app.use('/webhooks/smallcase', chain([refusals, ...jsonBody(WEBHOOK_BODY_LIMIT)]));
   app.use(createWebhooksRouter(service));
 }

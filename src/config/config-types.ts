@@ -26,6 +26,8 @@ export interface Config {
   readonly gatewayName: string;
   readonly gatewaySecret: string;
   readonly gatewayApiSecret: string;
+  /** During an apiSecret rotation: also accepted as the webhook checksum key; never sent upstream. */
+  readonly gatewayApiSecretPrevious: string | undefined;
   /** Undefined in development when the bundled emulator should be started as the upstream. */
   readonly gatewayApiUrl: string | undefined;
   readonly gatewayTimeoutMs: number;
@@ -33,6 +35,8 @@ export interface Config {
   readonly gatewayHoldingsPath: string;
   /** Engine read paths that `GET /engine/*path` may reach. */
   readonly gatewayEnginePaths: readonly string[];
+  /** Intents `POST /transactions` accepts (GATEWAY_INTENTS; every intent the service validates by default). */
+  readonly gatewayIntents: readonly string[];
   readonly authTokenTtlSeconds: number;
   readonly databaseUrl: string;
   readonly redisUrl: string | undefined;

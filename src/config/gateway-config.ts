@@ -1,5 +1,7 @@
 import { GATEWAY_PATH_DEFAULTS } from '../gateway/gateway-paths.js';
+import { TRANSACTION_INTENTS } from '../transactions/transaction-intents.js';
 import { type Context, MIN_SECRET_BYTES, parseUrl, requiredSecret } from './config-context.js';
+import { readSecret } from './secret-source.js';
 
 export const PRODUCTION_GATEWAY_API_URL = 'https://gatewayapi.smallcase.com';
 
@@ -12,6 +14,45 @@ export function parseGatewaySecret(ctx: Context): string | undefined {
     );
   }
   return gatewaySecret;
+}
+
+/**
+ * Reads GATEWAY_API_SECRET_PREVIOUS (or its `_FILE` form), the apiSecret being rotated out: webhooks
+ * keyed with it are still accepted. Optional; when set it must be a real, different secret.
+ */
+export function parseGatewayApiSecretPrevious(ctx: Context, current: string | undefined): string | undefined {
+  const value = readSecret(ctx.env, 'GATEWAY_API_SECRET_PREVIOUS', ctx.readFile, ctx.problems);
+  if (value === undefined || value === '') return undefined;
+  if (value.trim() === '') {
+    ctx.problems.push(
+      'GATEWAY_API_SECRET_PREVIOUS: must not be whitespace (leave it unset when not rotating)',
+    );
+    return undefined;
+  }
+  if (value === current) {
+    ctx.problems.push('GATEWAY_API_SECRET_PREVIOUS: must differ from GATEWAY_API_SECRET');
+    return undefined;
+  }
+  return value;
+}
+
+/** Reads GATEWAY_INTENTS, the comma-separated intents `POST /transactions` accepts (default: all it validates). */
+export function parseIntents(ctx: Context): readonly string[] {
+  const raw = ctx.env.GATEWAY_INTENTS;
+  if (raw === undefined || raw.trim() === '') return TRANSACTION_INTENTS;
+  const known = new Set<string>(TRANSACTION_INTENTS);
+  const intents = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const intent of intents) {
+    if (!known.has(intent)) {
+      ctx.problems.push(
+        `GATEWAY_INTENTS: ${JSON.stringify(intent.slice(0, 40))} is not one of ${TRANSACTION_INTENTS.join(', ')}`,
+      );
+    }
+  }
+  return Object.freeze([...new Set(intents)]);
 }
 
 /** Reads GATEWAY_NAME: required in production, `gatewaydemo` in development. */

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config-types.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
+import { createSuccessTokenVerifier } from '../tokens/success-token-verifier.js';
 import { createGatewayClient, type GatewayClient } from './gateway-client.js';
 import { createGatewayPaths } from './gateway-paths.js';
 
@@ -12,6 +13,7 @@ export function createGatewayClientFor(
     baseUrl: options.baseUrl,
     gatewayName: config.gatewayName,
     apiSecret: config.gatewayApiSecret,
+    verifySuccessToken: createSuccessTokenVerifier(config.gatewaySecret),
     timeoutMs: config.gatewayTimeoutMs,
     paths: createGatewayPaths({
       gatewayName: config.gatewayName,

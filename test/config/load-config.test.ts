@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig, PRODUCTION_GATEWAY_API_URL } from '../../src/config/load-config.js';
+import { TRANSACTION_INTENTS } from '../../src/transactions/transaction-intents.js';
 import { assertRefused, noFiles, problemsOf, productionEnv } from './config-test-helpers.js';
 
 describe('loadConfig: production refusals', () => {
@@ -75,7 +76,9 @@ describe('loadConfig: result and development defaults', () => {
     assert.equal(config.databaseUrl, 'sqlite:./data/gateway-token-service.db');
     assert.equal(config.redisUrl, undefined);
     assert.equal(config.rateLimitPerMinute, 60);
-    assert.equal(config.webhookMaxAgeSeconds, 259_200);
+    assert.equal(config.webhookMaxAgeSeconds, 345_600);
+    assert.equal(config.gatewayApiSecretPrevious, undefined);
+    assert.deepEqual(config.gatewayIntents, TRANSACTION_INTENTS);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.devLogin, true);
     assert.deepEqual(config.corsOrigins, []);

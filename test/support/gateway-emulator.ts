@@ -1,5 +1,6 @@
 import { startGatewayEmulator } from '../../src/emulator/gateway-emulator.js';
 import { createGatewayClient, type GatewayClientOptions } from '../../src/gateway/gateway-client.js';
+import { createSuccessTokenVerifier } from '../../src/tokens/success-token-verifier.js';
 import { createTokenMinter } from '../../src/tokens/token-minter.js';
 import { CANARY } from './canaries.js';
 
@@ -21,6 +22,7 @@ export function testGatewayClient(baseUrl: string, overrides: Partial<GatewayCli
     baseUrl,
     gatewayName: EMULATED_GATEWAY,
     apiSecret: CANARY.gatewayApiSecret,
+    verifySuccessToken: createSuccessTokenVerifier(CANARY.gatewaySecret),
     timeoutMs: 2000,
     ...overrides,
   });

@@ -8,15 +8,17 @@ export const WEBHOOK_BODY_LIMIT = '1mb';
 // For the OpenAPI document only: the service reads the body itself (checksum fields first).
 const webhookBody = z
   .looseObject({
-    checksum: z.string().meta({ description: 'Lowercase hex HMAC-SHA256 (see description)' }),
-    timestamp: z.union([z.int(), z.string()]).meta({ description: 'Seconds or milliseconds (>= 1e12)' }),
+    checksum: z.string().meta({ description: 'Hex HMAC-SHA256, either letter case (see description)' }),
+    timestamp: z
+      .union([z.int(), z.string()])
+      .meta({ description: 'Epoch seconds or milliseconds (>= 1e12), or ISO 8601 with a zone' }),
     smallcaseAuthId: z.string().optional(),
     transactionId: z.string().optional(),
     batchId: z.string().optional(),
     status: z.string().optional(),
     intent: z.string().optional(),
   })
-  .meta({ description: 'smallcase Gateway webhook; fields beyond these are kept as received.' });
+  .meta({ description: 'smallcase Gateway webhook; fields beyond these are ignored and not stored.' });
 
 export const webhookRoutes: readonly RouteSpec[] = [
   {
@@ -25,18 +27,21 @@ export const webhookRoutes: readonly RouteSpec[] = [
     operationId: 'receiveSmallcaseWebhook',
     summary: 'smallcase Gateway webhook receiver',
     description:
-      'Authenticated by `checksum` = lowercase hex HMAC-SHA256, keyed with the apiSecret, over the ' +
-      "`timestamp`'s decimal text as sent followed by `smallcaseAuthId` (`transactionId` when there is " +
-      'no `smallcaseAuthId`). Timestamps older than `WEBHOOK_MAX_AGE_SECONDS` or more than 5 minutes ahead ' +
-      'are refused. Duplicates answer 200 and change nothing. Effects are read from the Gateway, not ' +
-      'from the body; any store or Gateway failure answers non-2xx so that the Gateway redelivers.',
+      'Authenticated by `checksum` = hex (either case) HMAC-SHA256, keyed with the apiSecret (or ' +
+      "`GATEWAY_API_SECRET_PREVIOUS`), over the `timestamp`'s text as sent followed by `smallcaseAuthId` " +
+      'or by `transactionId` (both are tried when both are present). Timestamps older than ' +
+      '`WEBHOOK_MAX_AGE_SECONDS` or more than 5 minutes ahead are refused. A redelivery (same timestamp ' +
+      'and ids, whatever else differs) answers 200 and changes nothing. Effects are read from the Gateway, ' +
+      'not from the body; any store or Gateway failure answers non-2xx so that the Gateway redelivers. ' +
+      'A body whose Content-Length is over 1 MB is refused before it is read; after ' +
+      '`RATE_LIMIT_PER_MINUTE` refused deliveries in a minute, a client address gets 429.',
     tag: 'webhooks',
     auth: 'none',
     body: webhookBody,
     responses: {
       200: { description: 'Received (also for duplicates)', body: z.object({ received: z.literal(true) }) },
     },
-    errors: ['unauthenticated', ...JSON_BODY_ERRORS, ...UPSTREAM_ERRORS, 'store_unavailable'],
+    errors: ['unauthenticated', ...JSON_BODY_ERRORS, 'rate_limited', ...UPSTREAM_ERRORS, 'store_unavailable'],
   },
 ];
 
