@@ -1,5 +1,7 @@
 import { type Response, Router } from 'express';
 import { principalOf } from './emulator-auth.js';
+import { detailsView, type EmulatorShapes, writeDate } from './emulator-details-shape.js';
+import type { TransactionLifetimes } from './emulator-expiry.js';
 import {
   holdingsFor,
   investmentsFor,
@@ -7,8 +9,9 @@ import {
   smallcaseList,
   smallcaseProfile,
 } from './emulator-fixtures.js';
-import { type EmulatedTransaction, type EmulatorState, TRANSACTION_TTL_MS } from './emulator-state.js';
+import type { EmulatedTransaction, EmulatorState } from './emulator-state.js';
 
+// The intents of GATEWAY.md 3.2 and the Gateway's constants (3.3a), whatever the service sends.
 const KNOWN_INTENTS = new Set([
   'CONNECT',
   'TRANSACTION',
@@ -18,6 +21,13 @@ const KNOWN_INTENTS = new Set([
   'FETCH_FUNDS',
   'AUTHORISE_HOLDINGS',
   'MF_HOLDINGS_IMPORT',
+  'SUBSCRIPTION',
+  'CANCEL_AMO',
+  'ONBOARDING',
+  'MANDATE',
+  'CANCEL_ORDER',
+  'PLEDGE',
+  'UNPLEDGE',
 ]);
 const CONNECTED_ONLY = new Set(['SIP_SETUP', 'IMR_SETUP', 'FETCH_FUNDS', 'AUTHORISE_HOLDINGS']);
 
@@ -25,7 +35,7 @@ const ok = (res: Response, data: unknown) => res.json({ success: true, errors: n
 const fail = (res: Response, status: number, message: string, errorType = 'InputException') =>
   res.status(status).json({ success: false, errors: [message], data: null, errorType });
 
-/** The transaction-details shape the emulator answers with (see docs/gateway.md). */
+/** A transaction as the control endpoints show it (flat, ISO dates, whatever `/shape` says). */
 export function transactionView(trx: EmulatedTransaction, now: number): Record<string, unknown> {
   return {
     transactionId: trx.transactionId,
@@ -43,8 +53,20 @@ export function transactionView(trx: EmulatedTransaction, now: number): Record<s
   };
 }
 
+/** How the answers are shaped (`POST /__emulator/shape`) and how long transactions live. */
+export interface EmulatorFidelity {
+  readonly shapes: EmulatorShapes;
+  readonly lifetimes: TransactionLifetimes;
+  /** The connected token of a completed transaction's `success` object. */
+  signSuccessToken(smallcaseAuthId: string): string;
+}
+
 /** The Gateway's partner API paths, mounted behind the secret/JWT check. */
-export function createEmulatorGatewayRouter(state: EmulatorState, now: () => number): Router {
+export function createEmulatorGatewayRouter(
+  state: EmulatorState,
+  now: () => number,
+  fidelity: EmulatorFidelity,
+): Router {
   const router = Router({ mergeParams: true });
 
   router.post('/gateway/:gatewayName/transaction', (req, res) => {
@@ -66,7 +88,7 @@ export function createEmulatorGatewayRouter(state: EmulatorState, now: () => num
       intent,
       status: 'INITIALIZED',
       createdAt: at,
-      expireAt: at + TRANSACTION_TTL_MS,
+      expireAt: at + fidelity.lifetimes.lifetimeMs(intent),
       updatedAt: at,
       createdBy: principal.kind === 'connected' ? principal.smallcaseAuthId : null,
       smallcaseAuthId: null,
@@ -76,7 +98,10 @@ export function createEmulatorGatewayRouter(state: EmulatorState, now: () => num
       notes: typeof body.notes === 'string' ? body.notes : null,
     };
     state.transactions.set(trx.transactionId, trx);
-    return ok(res, { transactionId: trx.transactionId, expireAt: new Date(trx.expireAt).toISOString() });
+    return ok(res, {
+      transactionId: trx.transactionId,
+      expireAt: writeDate(trx.expireAt, fidelity.shapes.expireAt),
+    });
   });
 
   router.get('/v1/:gatewayName/engine/transactiondetails', (req, res) => {
@@ -88,7 +113,7 @@ export function createEmulatorGatewayRouter(state: EmulatorState, now: () => num
       const owner = trx.smallcaseAuthId ?? trx.createdBy;
       if (owner !== principal.smallcaseAuthId) return fail(res, 403, 'UserMismatch', 'AccessDenied');
     }
-    return ok(res, transactionView(trx, now()));
+    return ok(res, detailsView(trx, now(), fidelity.shapes, fidelity.signSuccessToken));
   });
 
   const connectedOnly = (res: Response): string | undefined => {

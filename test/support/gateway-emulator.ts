@@ -6,6 +6,9 @@ import { CANARY } from './canaries.js';
 
 export const EMULATED_GATEWAY = 'gatewaytest';
 
+/** Turns the Gateway's redelivery waits (15 min, 24 h, 48 h) into 5 ms, 480 ms and 960 ms. */
+export const TEST_REDELIVERY_SPEEDUP = 180_000;
+
 /** Starts the emulator on loopback with the canary secrets (as the test app is configured). */
 export function startTestEmulator(options: { now?: () => number } = {}) {
   return startGatewayEmulator({
