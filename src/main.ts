@@ -7,6 +7,7 @@ import { createGatewayClientFor } from './gateway/gateway-from-config.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
 import { createHttpServer, listen } from './lifecycle/http-server.js';
 import { openStoreWithRetry } from './lifecycle/open-store-with-retry.js';
+import { exitOnUnexpectedFailure } from './lifecycle/process-failure.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { createPartnerAuthenticator } from './partner-auth/create-partner-authenticator.js';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   }
   const { config, warnings } = loaded;
   const logger = createLogger({ level: config.logLevel });
+  exitOnUnexpectedFailure({ logger, exit: (code) => process.exit(code) });
   for (const warning of warnings) logger.warn({ config: true }, warning);
   if (config.developmentDefaults.length > 0) {
     logger.warn(
@@ -70,7 +72,9 @@ async function main(): Promise<void> {
     metrics,
   });
   const server = createHttpServer(app);
-  await listen(server, config.port, config.host);
+  await listen(server, config.port, config.host, (error) =>
+    logger.error({ cause: { message: error.message } }, 'HTTP server error'),
+  );
   upstream.deliverWebhooksTo?.(ownWebhookUrl(server.address(), config.host));
   acceptingTraffic = true;
   logger.info({ port: config.port, host: config.host, store: store.kind, env: config.nodeEnv }, 'listening');

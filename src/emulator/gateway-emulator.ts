@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { listen } from '../lifecycle/http-server.js';
 import { createTokenMinter } from '../tokens/token-minter.js';
 import { createEmulatorAuth } from './emulator-auth.js';
 import { createEmulatorControlRouter } from './emulator-control.routes.js';
@@ -138,13 +139,8 @@ export async function startGatewayEmulator(
   const emulator = createGatewayEmulator(options);
   const host = options.host ?? '127.0.0.1';
   const server = createServer(emulator.app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // Later server errors (a failed accept) are transient and must not end the process it runs in.
+  await listen(server, options.port ?? 0, host);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,

@@ -40,11 +40,21 @@ export function createHttpServer(app: RequestListener): Server {
   return server;
 }
 
-export function listen(server: Server, port: number, host: string): Promise<void> {
+/**
+ * Listens on `host:port`. Once listening, errors the server emits later (an `accept` failing with
+ * EMFILE, say) go to `onError` instead of ending the process: they are transient.
+ */
+export function listen(
+  server: Server,
+  port: number,
+  host: string,
+  onError: (error: Error) => void = () => {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
+      server.on('error', onError);
       resolve();
     });
   });

@@ -17,8 +17,12 @@ describe('loadConfig: GATEWAY_API_SECRET_PREVIOUS', () => {
     assert.equal(fromFile.config.gatewayApiSecretPrevious, CANARY.previousGatewayApiSecret);
   });
 
-  it('refuses whitespace, the current apiSecret again, and both forms at once, never echoing a value', () => {
+  it('refuses whitespace, the current apiSecret again, a placeholder, and both forms at once, never echoing a value', () => {
     assertRefused(productionEnv({ GATEWAY_API_SECRET_PREVIOUS: '   ' }), 'GATEWAY_API_SECRET_PREVIOUS');
+    assertRefused(
+      productionEnv({ GATEWAY_API_SECRET_PREVIOUS: 'replace-with-the-previous-api-secret' }),
+      'GATEWAY_API_SECRET_PREVIOUS',
+    );
     assertRefused(
       productionEnv({ GATEWAY_API_SECRET_PREVIOUS: CANARY.gatewayApiSecret }),
       'GATEWAY_API_SECRET_PREVIOUS',

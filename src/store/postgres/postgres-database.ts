@@ -83,23 +83,58 @@ export async function guard<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs `work` in one database transaction; a failed transaction's connection is discarded, not reused. */
-export async function inTransaction<T>(
-  pool: pg.Pool,
-  work: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
+/**
+ * Runs `work` with a client checked out of the pool. pg-pool drops its own error listener for
+ * the length of a checkout, so a backend that dies between two queries (failover, restart,
+ * `pg_terminate_backend`, `idle_in_transaction_session_timeout`) would emit an unhandled
+ * `'error'` and end the process; here it is caught, and the broken client is destroyed rather
+ * than returned to the pool.
+ */
+export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost ??= error;
+  };
+  const client = await checkOut(pool, onError);
   try {
-    await client.query('BEGIN');
     const result = await work(client);
-    await client.query('COMMIT');
-    client.release();
+    client.release(lost ?? false);
     return result;
   } catch (error) {
     // A timed-out query may still be running on this connection: destroy it rather than roll back and reuse.
     client.release(error instanceof Error ? error : true);
     throw error;
+  } finally {
+    client.off('error', onError);
   }
+}
+
+/**
+ * `pool.connect` with `onError` attached in the same tick as the checkout. With the promise form
+ * the listener would come a microtask later, after the rest of the socket read that completed a
+ * new connection: a termination arriving in that same read would find no listener.
+ */
+function checkOut(pool: pg.Pool, onError: (error: Error) => void): Promise<pg.PoolClient> {
+  return new Promise((resolve, reject) => {
+    pool.connect((error, client) => {
+      if (error || client === undefined) {
+        reject(error ?? new Error('PostgreSQL pool returned no client'));
+        return;
+      }
+      client.on('error', onError);
+      resolve(client);
+    });
+  });
+}
+
+/** Runs `work` in one database transaction; a failed transaction's connection is discarded, not reused. */
+export function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  });
 }
 
 /**
