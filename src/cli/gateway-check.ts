@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { readDotenvFile, withDevelopmentDotenv } from '../config/development-dotenv.js';
 import { PRODUCTION_GATEWAY_API_URL } from '../config/gateway-config.js';
 import { readSecret, readSecretFile } from '../config/secret-source.js';
 import { runContractCheck } from '../gateway/contract-check.js';
+import { exitWithUsage, readArgs } from './cli-args.js';
 
 const USAGE = `usage: npm run gateway:check -- [--url <Gateway origin>] [--transaction-id <id>] [--timeout-ms <ms>]
    or, in the image: node dist/cli/gateway-check.js [same options]
@@ -11,24 +11,19 @@ Reads GATEWAY_NAME, GATEWAY_SECRET and GATEWAY_API_SECRET (or their *_FILE forms
 1 with one "problem:" line per problem, 2 on a usage error. Never prints a secret or a whole token.`;
 
 function usageError(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
+  return exitWithUsage(message, USAGE);
 }
 
 function options() {
-  try {
-    return parseArgs({
-      options: {
-        url: { type: 'string' },
-        'transaction-id': { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
+  return readArgs(
+    {
+      url: { type: 'string' },
+      'transaction-id': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    USAGE,
+  );
 }
 
 function settings(env: NodeJS.ProcessEnv, args: ReturnType<typeof options>) {

@@ -1,4 +1,5 @@
 import { type Response, Router } from 'express';
+import { TRANSACTION_INTENTS } from '../transactions/transaction-intents.js';
 import { principalOf } from './emulator-auth.js';
 import { detailsView, type EmulatorShapes, writeDate } from './emulator-details-shape.js';
 import type { TransactionLifetimes } from './emulator-expiry.js';
@@ -11,16 +12,9 @@ import {
 } from './emulator-fixtures.js';
 import type { EmulatedTransaction, EmulatorState } from './emulator-state.js';
 
-// The intents of GATEWAY.md 3.2 and the Gateway's constants (3.3a), whatever the service sends.
+// The intents the service sends and the rest of the Gateway's constants (GATEWAY.md 3.2, 3.3a).
 const KNOWN_INTENTS = new Set([
-  'CONNECT',
-  'TRANSACTION',
-  'SIP_SETUP',
-  'IMR_SETUP',
-  'HOLDINGS_IMPORT',
-  'FETCH_FUNDS',
-  'AUTHORISE_HOLDINGS',
-  'MF_HOLDINGS_IMPORT',
+  ...TRANSACTION_INTENTS,
   'SUBSCRIPTION',
   'CANCEL_AMO',
   'ONBOARDING',
