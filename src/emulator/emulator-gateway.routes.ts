@@ -29,7 +29,7 @@ const ok = (res: Response, data: unknown) => res.json({ success: true, errors: n
 const fail = (res: Response, status: number, message: string, errorType = 'InputException') =>
   res.status(status).json({ success: false, errors: [message], data: null, errorType });
 
-/** A transaction as the control endpoints show it (flat, ISO dates, whatever `/shape` says). */
+/** A transaction as the control endpoints show it: always flat with ISO dates, whatever `/shape` chose. */
 export function transactionView(trx: EmulatedTransaction, now: number): Record<string, unknown> {
   return {
     transactionId: trx.transactionId,

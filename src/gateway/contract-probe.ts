@@ -78,9 +78,7 @@ function parseJson(text: string): unknown {
 }
 
 /** The `{success, errors, data}` envelope, or undefined for any other body. */
-export function envelopeOf(
-  json: unknown,
-): { success: boolean; errors: unknown; data: unknown; errorType: unknown } | undefined {
+export function envelopeOf(json: unknown): { success: boolean; errors: unknown; data: unknown } | undefined {
   if (
     typeof json !== 'object' ||
     json === null ||
@@ -88,8 +86,8 @@ export function envelopeOf(
   ) {
     return undefined;
   }
-  const { success, errors, data, errorType } = json as Record<string, unknown>;
-  return { success: success as boolean, errors, data, errorType };
+  const { success, errors, data } = json as Record<string, unknown>;
+  return { success: success as boolean, errors, data };
 }
 
 /** The server's error messages, cleaned and with our secrets removed, for a one-line reason. */
