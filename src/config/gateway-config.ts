@@ -1,4 +1,3 @@
-import { GATEWAY_PATH_DEFAULTS } from '../gateway/gateway-paths.js';
 import { TRANSACTION_INTENTS } from '../transactions/transaction-intents.js';
 import { type Context, MIN_SECRET_BYTES, parseUrl, requiredSecret } from './config-context.js';
 import { readSecret } from './secret-source.js';
@@ -36,10 +35,13 @@ export function parseGatewayApiSecretPrevious(ctx: Context, current: string | un
   return value;
 }
 
-/** Reads GATEWAY_INTENTS, the comma-separated intents `POST /transactions` accepts (default: all it validates). */
-export function parseIntents(ctx: Context): readonly string[] {
+/**
+ * Reads GATEWAY_INTENTS, the comma-separated intents `POST /transactions` accepts; unset (or
+ * empty) leaves the service's default, every intent it validates.
+ */
+export function parseIntents(ctx: Context): readonly string[] | undefined {
   const raw = ctx.env.GATEWAY_INTENTS;
-  if (raw === undefined || raw.trim() === '') return TRANSACTION_INTENTS;
+  if (raw === undefined || raw.trim() === '') return undefined;
   const known = new Set<string>(TRANSACTION_INTENTS);
   const intents = raw
     .split(',')
@@ -91,10 +93,10 @@ export function parseGatewayApiUrl(ctx: Context): string | undefined {
   return url.origin;
 }
 
-/** Reads GATEWAY_HOLDINGS_PATH, a path template with an optional query. */
-export function parseHoldingsPath(ctx: Context): string {
+/** Reads GATEWAY_HOLDINGS_PATH, a path template with an optional query; unset leaves the client's default. */
+export function parseHoldingsPath(ctx: Context): string | undefined {
   const raw = ctx.env.GATEWAY_HOLDINGS_PATH;
-  if (raw === undefined || raw === '') return GATEWAY_PATH_DEFAULTS.holdings;
+  if (raw === undefined || raw === '') return undefined;
   if (!/^(\/[A-Za-z0-9_{}-]+)+(\?[A-Za-z0-9_.=&-]*)?$/.test(raw)) {
     ctx.problems.push(
       'GATEWAY_HOLDINGS_PATH: must be a path like /v1/{gatewayName}/engine/user/holdings?version=v2',
@@ -103,10 +105,13 @@ export function parseHoldingsPath(ctx: Context): string {
   return raw;
 }
 
-/** Reads GATEWAY_ENGINE_PATHS, the comma-separated engine read allow-list (empty allows none). */
-export function parseEnginePaths(ctx: Context): readonly string[] {
+/**
+ * Reads GATEWAY_ENGINE_PATHS, the comma-separated engine read allow-list (empty allows none);
+ * unset leaves the client's default.
+ */
+export function parseEnginePaths(ctx: Context): readonly string[] | undefined {
   const raw = ctx.env.GATEWAY_ENGINE_PATHS;
-  if (raw === undefined) return GATEWAY_PATH_DEFAULTS.engineReadPaths;
+  if (raw === undefined) return undefined;
   const paths = raw
     .split(',')
     .map((part) => part.trim())

@@ -38,7 +38,7 @@ export function writeDate(at: number, form: ExpireAtForm): unknown {
   }
 }
 
-// SDK error codes (GATEWAY.md 6.3) for the Gateway model's numeric `error.code`.
+// The SDK's error codes for the Gateway model's numeric `error.code`.
 const SDK_ERROR_CODES: Record<string, number> = {
   user_cancelled: 1010,
   consent_denied: 1003,
@@ -47,7 +47,7 @@ const SDK_ERROR_CODES: Record<string, number> = {
 };
 
 /**
- * Transaction details in one of the three shapes of GATEWAY.md 3.3a. `signSuccessToken` mints the
+ * Transaction details in one of the three shapes of docs/gateway.md. `signSuccessToken` mints the
  * connected token the SDK success object carries (HS256 with the partner secret).
  */
 export function detailsView(

@@ -1,7 +1,7 @@
-/** Five minutes: the Gateway's default transaction lifetime (GATEWAY.md 1 and 3.3a). */
+/** Five minutes: the Gateway's default transaction lifetime (docs/gateway.md). */
 export const DEFAULT_TRANSACTION_TTL_MS = 5 * 60 * 1000;
 
-// The kinds GATEWAY.md 3.3a names a longer lifetime for. "15 min for some transaction kinds" names
+// The kinds the Gateway's model gives a longer lifetime for. "15 min for some transaction kinds" names
 // none, so those are set per intent with `POST /__emulator/expiry`.
 const GATEWAY_LIFETIMES_MS: Readonly<Record<string, number>> = {
   ONBOARDING: 30 * 60 * 1000,

@@ -12,7 +12,7 @@ import {
 } from './emulator-fixtures.js';
 import type { EmulatedTransaction, EmulatorState } from './emulator-state.js';
 
-// The intents the service sends and the rest of the Gateway's constants (GATEWAY.md 3.2, 3.3a).
+// The intents the service sends and the rest of the Gateway's constants (docs/gateway.md).
 const KNOWN_INTENTS = new Set([
   ...TRANSACTION_INTENTS,
   'SUBSCRIPTION',

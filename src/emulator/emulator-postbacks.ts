@@ -1,6 +1,6 @@
 import type { EmulatedTransaction } from './emulator-state.js';
 
-/** The event kinds the Gateway keeps a postback URL for, each (GATEWAY.md 5). */
+/** The event kinds the Gateway keeps a postback URL for, each (docs/webhooks.md). */
 export const POSTBACK_KINDS = [
   'holdings',
   'orders',

@@ -1,7 +1,7 @@
 /**
- * The Gateway's postback retries (GATEWAY.md 5: its model's `retryAfter` is `15m`, `24h`, `48h`,
- * then `inf`): after a failed delivery it tries again 15 minutes, 24 hours and 48 hours later,
- * then gives up.
+ * The Gateway's postback retries (docs/webhooks.md; its model keeps a `retryAfter` of `15m`,
+ * `24h`, `48h`, then `inf`): after a failed delivery it tries again 15 minutes, 24 hours and 48
+ * hours later, then gives up.
  */
 export const GATEWAY_REDELIVERY_SCHEDULE_MS: readonly number[] = Object.freeze([
   15 * 60 * 1000,

@@ -73,7 +73,7 @@ function faultInjector(state: EmulatorState, hanging: Set<express.Response>): Re
 }
 
 /**
- * A stateful in-memory stand-in for the smallcase Gateway (CONTRACT section 6): same paths and
+ * A stateful in-memory stand-in for the smallcase Gateway (docs/gateway.md, "The emulator"): same paths and
  * envelope as the client's path table, strict secret and JWT checks, and `/__emulator/`
  * control endpoints. A development tool: refuses to exist when NODE_ENV=production.
  */
@@ -85,7 +85,7 @@ export function createGatewayEmulator(options: GatewayEmulatorOptions): GatewayE
   const state = createEmulatorState();
   const hanging = new Set<express.Response>();
   const webhooks = createEmulatorWebhooks(options.webhook);
-  // The Gateway hands back connected tokens valid for one hour (GATEWAY.md 2).
+  // The Gateway hands back connected tokens valid for one hour (the docs' sample: exp = iat + 3600).
   const successTokens = createTokenMinter({ gatewaySecret: options.gatewaySecret, ttlSeconds: 3600, now });
   const fidelity: EmulatorFidelity = {
     shapes: defaultShapes(),

@@ -2,7 +2,7 @@ import type { SuccessTokenVerifier } from '../tokens/success-token-verifier.js';
 import { GatewayError } from './gateway-errors.js';
 
 /**
- * Where transaction details name the user and broker (GATEWAY.md 3.3a): `flat`
+ * Where transaction details name the user and broker (docs/gateway.md, "Transaction details: three shapes"): `flat`
  * (`smallcaseAuthId`, `broker`), `authid_meta` (the Gateway's model: `authId`, `meta.broker`) and
  * `success_token` (the SDK success object: the id inside `success.smallcaseAuthToken`, `success.broker`).
  */

@@ -1,7 +1,7 @@
 const MS_THRESHOLD = 1e12;
 
 /**
- * A date the Gateway sent in whatever form its serializer chose (GATEWAY.md 3.3a keeps `expireAt`
+ * A date the Gateway sent in whatever form its serializer chose (the Gateway's model keeps `expireAt`
  * as a database date): an ISO 8601 or other `Date`-parseable string, epoch seconds or
  * milliseconds (>= 1e12) as a number or digit string, or MongoDB extended JSON `{"$date": ...}`.
  * Undefined for anything else, so callers fall back instead of failing.

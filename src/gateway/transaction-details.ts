@@ -5,9 +5,10 @@ import { readDateLike } from './gateway-dates.js';
 import { GatewayError } from './gateway-errors.js';
 
 /**
- * What the service needs from the transaction-details API. Its schema is not published (GATEWAY.md
- * 3.3 and 3.3a): fields sit directly in `data` or under `data.transactionDetails`, and the user in
- * one of three shapes (`details-account.ts`), so all parsing of it lives here.
+ * What the service needs from the transaction-details API. Its schema is not published: fields
+ * sit directly in `data` or under `data.transactionDetails`, and the user in one of three shapes
+ * (`details-account.ts`; docs/gateway.md, "Transaction details: three shapes"), so all parsing of
+ * it lives here.
  */
 export interface TransactionDetails {
   readonly transactionId: string;

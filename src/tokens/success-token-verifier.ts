@@ -8,7 +8,7 @@ const CLAIMS = ['exp', 'iat', 'smallcaseAuthId'];
 
 /**
  * Verifies the connected `smallcaseAuthToken` the Gateway puts in a completed transaction's
- * `success` object (GATEWAY.md 3.3a): HS256 with the partner `secret` (a KeyObject made once),
+ * `success` object (docs/gateway.md, "Transaction details: three shapes"): HS256 with the partner `secret` (a KeyObject made once),
  * payload exactly `{smallcaseAuthId, iat, exp}` with whole-second times. Its expiry is not
  * enforced: the token is read from the Gateway over our authenticated call as the record of who
  * completed the transaction, which stays true after its one hour of use as a credential (a link or

@@ -12,7 +12,7 @@ import type { UserTokens } from '../tokens/user-tokens.js';
 import { requestHash, runIdempotent } from './idempotency.js';
 import { TRANSACTION_INTENTS, type TransactionRequest, tokenPolicyOf } from './transaction-intents.js';
 
-// The Gateway's default lifetime (GATEWAY.md 3.3a), used when its expireAt is missing or unreadable.
+// The Gateway's default lifetime (docs/gateway.md), used when its expireAt is missing or unreadable.
 const TRANSACTION_TTL_MS = 5 * 60 * 1000;
 // The longest lifetime the Gateway's model gives a transaction is 45 minutes; a date outside
 // (creation, creation + 1 day] was misread (e.g. seconds taken for milliseconds).

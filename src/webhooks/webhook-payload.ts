@@ -24,7 +24,7 @@ export interface WebhookNotification extends AuthenticatedFields {
 
 const MS_THRESHOLD = 1e12;
 
-// The unit and format of `timestamp` are not documented (GATEWAY.md 5): epoch seconds or
+// The unit and format of `timestamp` are not documented (docs/webhooks.md): epoch seconds or
 // milliseconds as a JSON integer or digit string, or ISO 8601 with a zone (a zoneless time
 // cannot be checked for freshness).
 const epoch = z.union([z.int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,16}$/)]);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig, PRODUCTION_GATEWAY_API_URL } from '../../src/config/load-config.js';
-import { TRANSACTION_INTENTS } from '../../src/transactions/transaction-intents.js';
 import { assertRefused, noFiles, problemsOf, productionEnv } from './config-test-helpers.js';
 
 describe('loadConfig: production refusals', () => {
@@ -78,7 +77,7 @@ describe('loadConfig: result and development defaults', () => {
     assert.equal(config.rateLimitPerMinute, 60);
     assert.equal(config.webhookMaxAgeSeconds, 345_600);
     assert.equal(config.gatewayApiSecretPrevious, undefined);
-    assert.deepEqual(config.gatewayIntents, TRANSACTION_INTENTS);
+    assert.equal(config.gatewayIntents, undefined, 'the service default: every intent it validates');
     assert.equal(config.logLevel, 'info');
     assert.equal(config.devLogin, true);
     assert.deepEqual(config.corsOrigins, []);

@@ -46,17 +46,9 @@ describe('loadConfig: WEBHOOK_MAX_AGE_SECONDS', () => {
 });
 
 describe('loadConfig: GATEWAY_INTENTS', () => {
-  it('defaults to every intent the service validates, and narrows to a comma-separated list', () => {
-    assert.deepEqual(loadConfig(testEnv()).config.gatewayIntents, [
-      'CONNECT',
-      'TRANSACTION',
-      'SIP_SETUP',
-      'IMR_SETUP',
-      'HOLDINGS_IMPORT',
-      'FETCH_FUNDS',
-      'AUTHORISE_HOLDINGS',
-      'MF_HOLDINGS_IMPORT',
-    ]);
+  it('is unset by default (the service then accepts every intent it validates), else a comma-separated list', () => {
+    assert.equal(loadConfig(testEnv()).config.gatewayIntents, undefined);
+    assert.equal(loadConfig(testEnv({ GATEWAY_INTENTS: ' ' })).config.gatewayIntents, undefined);
     const narrowed = loadConfig(testEnv({ GATEWAY_INTENTS: ' CONNECT, HOLDINGS_IMPORT,CONNECT ' }));
     assert.deepEqual(narrowed.config.gatewayIntents, ['CONNECT', 'HOLDINGS_IMPORT']);
   });

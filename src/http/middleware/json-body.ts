@@ -52,7 +52,7 @@ function hasPollutingKey(body: unknown): boolean {
  * closed rather than drained); a chunked body is cut off with 413 once it passes `limit`;
  * prototype-polluting keys get 400.
  */
-export function jsonBody(limit: string): RequestHandler[] {
+export function jsonBody(limit: string): RequestHandler {
   const limitBytes = bytes.parse(limit);
   if (limitBytes === null) throw new Error(`jsonBody: ${limit} is not a size`);
   const parse = express.json({ limit: limitBytes, strict: true, type: 'application/json' });
@@ -84,7 +84,7 @@ export function jsonBody(limit: string): RequestHandler[] {
   };
   // One handler instead of three router layers; a request with neither Content-Length nor
   // Transfer-Encoding has no body by any definition (ours or body-parser's), so it skips all.
-  const guard: RequestHandler = (req, res, next) => {
+  return (req, res, next) => {
     if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
       next();
       return;
@@ -94,5 +94,4 @@ export function jsonBody(limit: string): RequestHandler[] {
       else parseChecked(req, res, next);
     });
   };
-  return [guard];
 }
