@@ -21,7 +21,8 @@ function isNumericDate(value: unknown): value is number {
 /**
  * Rules both JWT libraries leave to us, checked after the signature: no `crit` extensions (we
  * implement none, so RFC 7515 says refuse), a required `exp` no further ahead than the configured
- * lifetime (a leaked long-lived session stays usable), and an `iat` that is not in the future.
+ * lifetime (a leaked "never expires" session would stay usable for years), and an `iat` that is
+ * not in the future.
  */
 export function checkSessionClaims(
   token: VerifiedToken,

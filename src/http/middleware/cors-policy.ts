@@ -23,10 +23,10 @@ function isPreflight(req: Request): boolean {
 /**
  * CORS for the exact configured origins only. An allowed origin is echoed (required with
  * credentials); anything else, including `null` and look-alike hosts, gets no CORS headers.
- * A preflight from any other origin ends here with a bare `204`: the browser then reports the
- * missing `Access-Control-Allow-Origin` (the real cause) instead of a `401` from the session
- * check, a `403` would need a problem code the contract does not have and make the browser
- * report a status error instead, and the refused origin is logged at `info`.
+ * A preflight from any other origin ends here, before the session check and the rate limiter,
+ * with a bare `204` and an `info` line naming the origin. `204` rather than `403`: the browser
+ * then reports the real cause (no `Access-Control-Allow-Origin`) rather than a failed status,
+ * and a `403` would need a problem code the contract does not have.
  */
 export function createCorsPolicy(allowedOrigins: readonly string[]): RequestHandler {
   const allowed = new Set(allowedOrigins);
