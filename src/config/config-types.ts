@@ -15,6 +15,8 @@ export type PartnerAuthConfig =
       algorithms: readonly string[] | undefined;
       userClaim: string;
       sessionCookie: string | undefined;
+      /** A session whose `exp` lies further ahead than this is refused. */
+      maxLifetimeSeconds: number;
     }
   | { mode: 'header'; userHeader: string; proxySecret: string };
 
