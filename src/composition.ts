@@ -41,6 +41,8 @@ export interface Infrastructure {
   readonly storeDeadlineMs?: number;
   /** JWKS fetch timeout and cool-down; the defaults suit production (tests use short ones). */
   readonly jwksTuning?: JwksTuning;
+  /** Wall clock of the use cases (idempotency leases, record times); tests move it. */
+  readonly clock?: () => Date;
 }
 
 export interface Services {
@@ -119,6 +121,7 @@ export function createServices(infrastructure: Infrastructure): Services {
     tokens,
     gatewayTimeoutMs: config.gatewayTimeoutMs,
     logger,
+    ...(infrastructure.clock ? { now: infrastructure.clock } : {}),
   });
   const planner = createWebhookEffectPlanner({
     gateway,

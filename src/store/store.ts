@@ -91,7 +91,10 @@ export type IdempotencyClaim =
   | { readonly status: 'in_progress'; readonly requestHash: string };
 
 export interface IdempotencyRepository {
-  /** Atomically claims (partnerUserId, key); an expired record is replaced. */
+  /**
+   * Atomically claims (partnerUserId, key) until `expiresAt` (the claim's lease); an expired
+   * record, finished or not, is replaced.
+   */
   claim(input: {
     partnerUserId: string;
     key: string;
@@ -99,8 +102,8 @@ export interface IdempotencyRepository {
     at: Date;
     expiresAt: Date;
   }): Promise<IdempotencyClaim>;
-  /** Stores the finished request's response body (JSON); the HTTP layer owns its status. */
-  complete(input: { partnerUserId: string; key: string; body: unknown }): Promise<void>;
+  /** Stores the finished request's result (JSON), kept until `expiresAt`; the HTTP layer owns its status. */
+  complete(input: { partnerUserId: string; key: string; body: unknown; expiresAt: Date }): Promise<void>;
   /** Drops an unfinished claim so that a retry can run (the first attempt failed). */
   release(input: { partnerUserId: string; key: string }): Promise<void>;
 }
