@@ -155,7 +155,13 @@ export interface Store {
   readonly idempotency: IdempotencyRepository;
   readonly webhooks: WebhookRepository;
   readonly holdings: HoldingsSnapshotRepository;
-  /** Cheap round trip for readiness checks. */
+  /** Cheap round trip: the database answers. */
   ping(): Promise<void>;
+  /**
+   * Readiness: one real, committed write (a single probe row), so a database that answers reads
+   * but cannot write (a read-only replica after a failover, a read-only or deleted SQLite file,
+   * a full disk) is not ready. Rejects with `StoreUnavailableError`.
+   */
+  checkWritable(): Promise<void>;
   close(): Promise<void>;
 }

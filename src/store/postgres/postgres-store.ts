@@ -59,6 +59,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async ping() {
       await guard(() => pool.query('SELECT 1'));
     },
+    // Fails on a hot standby, a read-only session or role, or a schema we may no longer write.
+    async checkWritable() {
+      await guard(() =>
+        pool.query(
+          `INSERT INTO store_write_probe (id, checked_at) VALUES (1, now())
+           ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`,
+        ),
+      );
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -7,6 +7,7 @@ import {
   createSqliteHoldingsRepository,
   createSqliteWebhookRepository,
 } from './sqlite-webhook-repository.js';
+import { createSqliteWriteProbe } from './sqlite-write-probe.js';
 
 /** The embedded store: one SQLite file, for development and single-instance deployments. */
 export function createSqliteStore(path: string): Store {
@@ -15,6 +16,7 @@ export function createSqliteStore(path: string): Store {
   const transactions = createSqliteTransactionRepository(db);
   const holdings = createSqliteHoldingsRepository(db);
   const ping = db.prepare('SELECT 1');
+  const probeWrite = createSqliteWriteProbe(db, path);
   return {
     kind: 'sqlite',
     links,
@@ -24,6 +26,9 @@ export function createSqliteStore(path: string): Store {
     holdings,
     async ping() {
       guard(() => ping.get());
+    },
+    async checkWritable() {
+      guard(probeWrite);
     },
     async close() {
       if (db.open) db.close();
