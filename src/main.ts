@@ -13,6 +13,7 @@ import { exitOnUnexpectedFailure } from './lifecycle/process-failure.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import type { ServiceMetrics } from './observability/metrics.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
+import { startRetentionJob } from './retention/retention-job.js';
 import { openStore } from './store/open-store.js';
 
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   const metricsServer = await listenForMetrics(config, metrics, onServerError);
   upstream.deliverWebhooksTo?.(ownWebhookUrl(server.address(), config.host));
   acceptingTraffic = true;
+  const retention = startRetentionJob({ retention: services.store.retention, policy: config, logger });
   logger.info(
     {
       port: config.port,
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
       },
       resources: [
         ...(metricsServer ? [{ name: 'metrics listener', close: () => closeGracefully(metricsServer) }] : []),
+        { name: 'retention job', close: () => retention.stop() },
         { name: 'store', close: () => store.close() },
         { name: 'gateway client', close: () => services.close() },
         { name: 'gateway emulator', close: () => upstream.close() },

@@ -148,6 +148,37 @@ export interface HoldingsSnapshotRepository {
   save(snapshot: HoldingsSnapshot): Promise<void>;
 }
 
+/** What the retention job purges: each kind of row older than its own cutoff. */
+export interface RetentionCutoffs {
+  /** Idempotency keys whose expiry (replay window, or lease of an unfinished claim) passed before this. */
+  readonly idempotencyExpiredBefore: Date;
+  /** Webhook events received before this. */
+  readonly webhookEventsReceivedBefore: Date;
+  /** Transactions whose last change (creation or status update) is older than this. */
+  readonly transactionsUpdatedBefore: Date;
+}
+
+export interface PurgeCounts {
+  readonly idempotencyKeys: number;
+  readonly webhookEvents: number;
+  readonly transactions: number;
+}
+
+export type PurgeBatchOutcome =
+  | { readonly status: 'purged'; readonly deleted: PurgeCounts }
+  /** Another instance is purging right now (PostgreSQL): nothing was done. */
+  | { readonly status: 'busy' };
+
+export interface RetentionRepository {
+  /**
+   * Deletes at most `limit` rows of each kind past its cutoff, in one database transaction.
+   * Safe from several instances at once: on PostgreSQL one holds the purge (the others get
+   * `busy`), and every delete re-checks its cutoff, so a row revived meanwhile (an expired
+   * idempotency key claimed again) is never deleted.
+   */
+  purgeBatch(cutoffs: RetentionCutoffs, limit: number): Promise<PurgeBatchOutcome>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly links: LinkRepository;
@@ -155,6 +186,7 @@ export interface Store {
   readonly idempotency: IdempotencyRepository;
   readonly webhooks: WebhookRepository;
   readonly holdings: HoldingsSnapshotRepository;
+  readonly retention: RetentionRepository;
   /** Cheap round trip: the database answers. */
   ping(): Promise<void>;
   /**

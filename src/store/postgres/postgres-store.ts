@@ -10,6 +10,7 @@ import {
 } from './postgres-database.js';
 import { createPostgresIdempotencyRepository } from './postgres-idempotency-repository.js';
 import { createPostgresLinkRepository } from './postgres-link-repository.js';
+import { createPostgresRetentionRepository } from './postgres-retention-repository.js';
 import { createPostgresTransactionRepository } from './postgres-transaction-repository.js';
 import {
   createPostgresHoldingsRepository,
@@ -56,6 +57,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     idempotency: createPostgresIdempotencyRepository(pool),
     webhooks: createPostgresWebhookRepository(pool),
     holdings: createPostgresHoldingsRepository(pool),
+    retention: createPostgresRetentionRepository(pool),
     async ping() {
       await guard(() => pool.query('SELECT 1'));
     },

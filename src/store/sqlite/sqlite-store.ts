@@ -2,6 +2,7 @@ import type { Store } from '../store.js';
 import { guard, openSqliteDatabase } from './sqlite-database.js';
 import { createSqliteIdempotencyRepository } from './sqlite-idempotency-repository.js';
 import { createSqliteLinkRepository } from './sqlite-link-repository.js';
+import { createSqliteRetentionRepository } from './sqlite-retention-repository.js';
 import { createSqliteTransactionRepository } from './sqlite-transaction-repository.js';
 import {
   createSqliteHoldingsRepository,
@@ -24,6 +25,7 @@ export function createSqliteStore(path: string): Store {
     idempotency: createSqliteIdempotencyRepository(db),
     webhooks: createSqliteWebhookRepository(db, { links, transactions, holdings }),
     holdings,
+    retention: createSqliteRetentionRepository(db),
     async ping() {
       guard(() => ping.get());
     },
