@@ -1,5 +1,6 @@
 import { type Context, integer, requiredSecret } from './config-context.js';
 import type { Config, LoadedConfig, NodeEnv } from './config-types.js';
+import { demoOrigins, parseDemoPort, parseDemoSdkUrl } from './demo-config.js';
 import {
   parseEnginePaths,
   parseGatewayApiUrl,
@@ -45,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSe
   const gatewaySecret = parseGatewaySecret(ctx);
   const gatewayApiSecret = requiredSecret(ctx, 'GATEWAY_API_SECRET');
   const partnerAuth = parsePartnerAuth(ctx, gatewaySecret);
+  const demoPort = parseDemoPort(ctx, nodeEnv);
 
   const config: Config = {
     nodeEnv: nodeEnv ?? 'development',
@@ -62,12 +64,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSe
     databaseUrl: parseDatabaseUrl(ctx),
     redisUrl: parseRedisUrl(ctx),
     partnerAuth,
-    corsOrigins: parseCorsOrigins(ctx),
+    corsOrigins: parseCorsOrigins(ctx, demoOrigins(demoPort)),
     trustProxy: parseTrustProxy(ctx),
     rateLimitPerMinute: integer(ctx, 'RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     webhookMaxAgeSeconds: integer(ctx, 'WEBHOOK_MAX_AGE_SECONDS', 259_200, 60, 31_536_000),
     logLevel: parseLogLevel(ctx),
     devLogin: parseDevLogin(ctx),
+    demoPort,
+    demoSdkUrl: parseDemoSdkUrl(ctx, demoPort),
     developmentDefaults: ctx.developmentDefaults,
   };
   if (ctx.problems.length > 0) throw new ConfigError(ctx.problems);
