@@ -16,6 +16,7 @@ import { buildOpenApiDocument } from './http/openapi/openapi-document.js';
 import type { RouteSpec } from './http/openapi/route-spec.js';
 import { createRouteTemplateResolver } from './http/route-templates.js';
 import { createAuthTokenRouter } from './http/routes/auth-token.routes.js';
+import { browserClientRoutes, createBrowserClientRouter } from './http/routes/browser-client.routes.js';
 import { createDevSessionRouter, type DevSessionOptions } from './http/routes/dev-session.routes.js';
 import { createHealthRouter, healthRoutes, type Readiness } from './http/routes/health.routes.js';
 import { createHoldingsRouter } from './http/routes/holdings.routes.js';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
       buildOpenApiDocument({ routes, partnerAuth: config.partnerAuth, version: API_VERSION }),
     ),
   );
+  mountOnOwnPaths(app, browserClientRoutes, createBrowserClientRouter());
 
   if (devSession) {
     app.use('/dev/session', ...jsonBody(CLIENT_BODY_LIMIT));
@@ -136,6 +138,7 @@ function devSessionOptions(config: Config): DevSessionOptions | undefined {
     algorithm: auth.algorithms?.[0] ?? 'HS256',
     issuer: auth.issuer,
     audience: auth.audience,
+    sessionCookie: auth.sessionCookie,
   };
 }
 

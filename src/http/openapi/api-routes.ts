@@ -1,4 +1,5 @@
 import { authTokenRoutes } from '../routes/auth-token.routes.js';
+import { browserClientRoutes } from '../routes/browser-client.routes.js';
 import { devSessionRoutes } from '../routes/dev-session.routes.js';
 import { healthRoutes } from '../routes/health.routes.js';
 import { holdingsRoutes } from '../routes/holdings.routes.js';
@@ -22,6 +23,7 @@ const API_ROUTES: readonly RouteSpec[] = [
   ...healthRoutes,
   ...metricsRoutes,
   ...openApiRoutes,
+  ...browserClientRoutes,
   ...devSessionRoutes,
 ];
 

@@ -20,7 +20,9 @@ export const devSessionRoutes: readonly RouteSpec[] = [
     path: '/dev/session',
     operationId: 'createDevSession',
     summary: 'Sign a partner session JWT (development only)',
-    description: 'Mounted only when `DEV_LOGIN` is on (never in production); the JWT expires in one hour.',
+    description:
+      'Mounted only when `DEV_LOGIN` is on (never in production); the JWT expires in one hour. With ' +
+      '`PARTNER_SESSION_COOKIE` set, it is also set as that cookie (`HttpOnly; Secure; SameSite=Strict; Path=/`).',
     tag: 'development',
     auth: 'none',
     devOnly: true,
@@ -46,6 +48,8 @@ export interface DevSessionOptions {
   readonly algorithm: string;
   readonly issuer: string | undefined;
   readonly audience: string | undefined;
+  /** PARTNER_SESSION_COOKIE: the session is also set as this cookie, as a partner's login would. */
+  readonly sessionCookie?: string | undefined;
 }
 
 export function createDevSessionRouter(options: DevSessionOptions): Router {
@@ -61,6 +65,15 @@ export function createDevSessionRouter(options: DevSessionOptions): Router {
     const { userId } = parseInput(devSessionBody, req.body, 'body');
     const sessionToken = jwt.sign({ [options.userClaim]: userId }, key, signOptions);
     res.setHeader('Cache-Control', 'no-store');
+    if (options.sessionCookie !== undefined) {
+      res.cookie(options.sessionCookie, sessionToken, {
+        httpOnly: true,
+        secure: true,
+        sameSite: 'strict',
+        path: '/',
+        maxAge: 3600_000,
+      });
+    }
     res.json({ sessionToken, userId });
   });
   return router;
