@@ -7,6 +7,8 @@ import { createEmulatorControlRouter } from './emulator-control.routes.js';
 import { createEmulatorGatewayRouter } from './emulator-gateway.routes.js';
 import { createEmulatorState, type EmulatorState, recordRequest } from './emulator-state.js';
 import { createEmulatorWebhooks, type EmulatorWebhooks, type WebhookTarget } from './emulator-webhooks.js';
+import { createSdkFlows } from './sdk-stand-in/sdk-flows.js';
+import { createSdkStandInRouter } from './sdk-stand-in/sdk-stand-in.routes.js';
 
 export interface GatewayEmulatorOptions {
   readonly gatewayName: string;
@@ -82,6 +84,7 @@ export function createGatewayEmulator(options: GatewayEmulatorOptions): GatewayE
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  app.use(createSdkStandInRouter(createSdkFlows({ ...options, state, webhooks, now })));
   app.use('/__emulator', createEmulatorControlRouter({ state, apiSecret: options.apiSecret, now, webhooks }));
   app.use(faultInjector(state, hanging));
   app.use(express.json({ limit: '100kb' }));
