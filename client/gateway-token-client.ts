@@ -116,7 +116,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   // Bumped by link/unlink/refresh: a request started before must not fill the cache afterwards.
   let generation = 0;
 
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const session = options.getSession ? await options.getSession() : undefined;
     const init: RequestInit = {
       method,
@@ -127,7 +132,6 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         ...headers,
       },
       credentials: options.credentials ?? 'same-origin',
-      cache: 'no-store',
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     };
     let response: Response;
@@ -142,13 +146,13 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       });
     }
     if (!response.ok) throw await problemOf(response);
-    return response.status === 204 ? undefined : response.json();
+    return (response.status === 204 ? undefined : await response.json()) as T;
   }
 
   function fetchToken(): Promise<AuthToken> {
     const startedAt = now();
     const startedIn = generation;
-    const request = (call('POST', '/auth-token') as Promise<AuthToken>).then((token) => {
+    const request = call<AuthToken>('POST', '/auth-token').then((token) => {
       if (startedIn === generation) cached = { token, expiresAtMs: localExpiry(token, startedAt) };
       return token;
     });
@@ -184,7 +188,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     },
     async link(transactionId) {
       forget();
-      const linked = (await call('POST', '/link', { transactionId })) as LinkedAuthToken;
+      const linked = await call<LinkedAuthToken>('POST', '/link', { transactionId });
       forget();
       return linked;
     },
@@ -198,7 +202,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     },
     engine(path, query = {}) {
       const search = new URLSearchParams(
-        Object.entries(query).map(([key, value]) => [key, String(value)]),
+        Object.entries(query).map(([key, value]): [string, string] => [key, String(value)]),
       ).toString();
       const clean = path.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/');
       return call('GET', `/engine/${clean}${search ? `?${search}` : ''}`);

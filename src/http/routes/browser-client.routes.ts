@@ -16,7 +16,7 @@ export const browserClientRoutes: readonly RouteSpec[] = [
     summary: 'The browser client (ES module)',
     description:
       'Dependency-free ES module exporting `createTokenClient` (README, Frontend integration). ' +
-      'Served in every mode, with CORS for `CORS_ORIGINS`, so pages on those origins can `import()` it.',
+      'Served in every mode (revalidated with Last-Modified), with CORS for `CORS_ORIGINS`, so pages on those origins can `import()` it.',
     tag: 'frontend',
     auth: 'none',
     responses: {
@@ -26,7 +26,7 @@ export const browserClientRoutes: readonly RouteSpec[] = [
   },
 ];
 
-/** Serves the compiled browser client; conditional requests are answered by `send` (ETag, Last-Modified). */
+/** Serves the compiled browser client; `send` answers conditional requests (Last-Modified). */
 export function createBrowserClientRouter(file: string = BUILT_CLIENT): Router {
   const router = Router();
   router.get(BROWSER_CLIENT_PATH, (_req, res, next) => {
