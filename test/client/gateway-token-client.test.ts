@@ -82,6 +82,8 @@ function harness(overrides: Partial<TokenClientOptions> = {}) {
   };
 }
 
+const headersOf = (call: Call | undefined) => (call?.init.headers ?? {}) as Record<string, string>;
+
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('browser client: token caching and single flight', () => {
@@ -189,7 +191,7 @@ describe('browser client: requests and errors', () => {
     const call = h.tokenCalls()[0];
     assert.equal(call?.url, 'https://api.partner.example/auth-token');
     assert.equal(call?.init.method, 'POST');
-    assert.equal((call?.init.headers as Record<string, string>).authorization, 'Bearer session-jwt');
+    assert.equal(headersOf(call).authorization, 'Bearer session-jwt');
     assert.equal(call?.init.credentials, 'same-origin');
   });
 
@@ -198,7 +200,7 @@ describe('browser client: requests and errors', () => {
     void h.client.getToken();
     await settle();
     const call = h.tokenCalls()[0];
-    assert.equal((call?.init.headers as Record<string, string>).authorization, undefined);
+    assert.equal(headersOf(call).authorization, undefined);
     assert.equal(call?.init.credentials, 'include');
   });
 
@@ -209,7 +211,7 @@ describe('browser client: requests and errors', () => {
       const created = h.client.createTransaction('CONNECT', {}, options);
       await settle();
       const call = h.calls.at(-1);
-      keys.push((call?.init.headers as Record<string, string>)['idempotency-key'] ?? '');
+      keys.push(headersOf(call)['idempotency-key'] ?? '');
       assert.deepEqual(JSON.parse(String(call?.init.body)), { intent: 'CONNECT' });
       call?.respond(201, { transactionId: 'TRX_1', intent: 'CONNECT', expireAt: '' });
       await created;
