@@ -1,5 +1,5 @@
 import { type Context, integer, requiredSecret } from './config-context.js';
-import type { Config, LoadedConfig, NodeEnv } from './config-types.js';
+import type { Config, LoadedConfig, NodeEnv, PartnerAuthConfig } from './config-types.js';
 import { demoOrigins, parseDemoPort, parseDemoSdkUrl } from './demo-config.js';
 import {
   parseEnginePaths,
@@ -10,6 +10,7 @@ import {
 } from './gateway-config.js';
 import { parseCorsOrigins, parseTrustProxy } from './network-config.js';
 import { parsePartnerAuth } from './partner-auth-config.js';
+import { refusePlaceholders } from './placeholders.js';
 import { type FileReader, readSecretFile } from './secret-source.js';
 import { parseDatabaseUrl, parseRedisUrl } from './storage-config.js';
 
@@ -69,11 +70,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSe
     rateLimitPerMinute: integer(ctx, 'RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     webhookMaxAgeSeconds: integer(ctx, 'WEBHOOK_MAX_AGE_SECONDS', 259_200, 60, 31_536_000),
     logLevel: parseLogLevel(ctx),
-    devLogin: parseDevLogin(ctx),
+    devLogin: parseDevLogin(ctx, partnerAuth),
     demoPort,
     demoSdkUrl: parseDemoSdkUrl(ctx, demoPort),
     developmentDefaults: ctx.developmentDefaults,
   };
+  refusePlaceholders(ctx, {
+    GATEWAY_NAME: config.gatewayName,
+    GATEWAY_SECRET: gatewaySecret,
+    GATEWAY_API_SECRET: gatewayApiSecret,
+    ...(partnerAuth.mode === 'jwt' && partnerAuth.key.kind === 'secret'
+      ? { PARTNER_JWT_SECRET: partnerAuth.key.secret }
+      : {}),
+    ...(partnerAuth.mode === 'header' ? { PARTNER_PROXY_SECRET: partnerAuth.proxySecret } : {}),
+  });
   if (ctx.problems.length > 0) throw new ConfigError(ctx.problems);
   return deepFreeze({ config, warnings: ctx.warnings });
 }
@@ -89,16 +99,37 @@ function parseLogLevel(ctx: Context): string {
   return raw;
 }
 
-function parseDevLogin(ctx: Context): boolean {
+/**
+ * Development login signs a session for any user id with the partner's HS key. On by default only
+ * while that key is the generated development secret: a configured key (a real deployment that
+ * forgot NODE_ENV) signs dev sessions only when DEV_LOGIN=true says so, and never in production.
+ */
+function parseDevLogin(ctx: Context, partnerAuth: PartnerAuthConfig): boolean {
   const raw = ctx.env.DEV_LOGIN;
-  if (raw === undefined || raw === '') return !ctx.production;
-  if (raw !== 'true' && raw !== 'false') {
+  if (raw !== undefined && raw !== '' && raw !== 'true' && raw !== 'false') {
     ctx.problems.push('DEV_LOGIN: must be true or false');
     return false;
   }
-  if (raw === 'true' && ctx.production)
+  const hmacKey = partnerAuth.mode === 'jwt' && partnerAuth.key.kind === 'secret';
+  const generatedKey = hmacKey && ctx.developmentDefaults.includes('PARTNER_JWT_SECRET');
+  const on = raw === undefined || raw === '' ? generatedKey : raw === 'true';
+  if (!on) return false;
+  if (ctx.production) {
     ctx.problems.push('DEV_LOGIN: must not be true when NODE_ENV=production');
-  return raw === 'true';
+    return false;
+  }
+  if (!hmacKey) {
+    ctx.problems.push(
+      'DEV_LOGIN: needs PARTNER_AUTH=jwt with PARTNER_JWT_SECRET (dev sessions are signed with it)',
+    );
+    return false;
+  }
+  ctx.warnings.push(
+    generatedKey
+      ? 'DEV_LOGIN: development login is on: POST /dev/session signs a session for any user id (generated development partner secret)'
+      : 'DEV_LOGIN: development login is on: POST /dev/session signs a session for any user id with the configured PARTNER_JWT_SECRET; never enable it on a reachable deployment',
+  );
+  return true;
 }
 
 function deepFreeze<T>(value: T): T {

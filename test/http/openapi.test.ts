@@ -92,7 +92,7 @@ async function fetchDocument(testApp: TestApp): Promise<Json> {
 }
 
 describe('GET /openapi.json', () => {
-  const testApp = buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+  const testApp = buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000', DEV_LOGIN: 'true' } });
   after(() => testApp.close());
 
   it('is an OpenAPI 3.1 document whose references, path parameters and problem responses are consistent', async () => {
