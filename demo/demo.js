@@ -111,18 +111,18 @@ async function showAccount() {
   const token = await client.getToken();
   const connected = token.userType === 'connected';
   $('user-type').textContent = connected ? 'Connected: broker linked' : 'Guest: no broker linked';
-  const expiry = new Date(token.expiresAt);
-  $('token-expiry').textContent = expiry.toLocaleTimeString([], {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  $('token-expiry').dataset.expiresAt = token.expiresAt;
+  const expiresAt = new Date(token.expiresAt);
+  const minutes = Math.max(0, Math.round((expiresAt.getTime() - Date.now()) / 60_000));
+  const time = expiresAt.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  $('token-expiry').textContent = `${time} (in ${minutes} min)`;
   $('connect').hidden = connected;
   $('unlink').hidden = !connected;
   $('order-section').hidden = !connected;
   $('holdings-section').hidden = !connected;
-  if (connected) await showHoldings();
+  if (connected) {
+    const holdings = await showHoldings();
+    if (holdings.broker) $('user-type').textContent = `Connected: broker linked (${holdings.broker})`;
+  }
   return token;
 }
 
@@ -146,6 +146,7 @@ async function showHoldings() {
   });
   $('holdings-body').replaceChildren(...rows);
   $('holdings-caption').textContent = `Holdings at ${holdings.broker ?? 'your broker'}`;
+  return holdings;
 }
 
 /** Hands the current token to the SDK (re-initialising it when the token changed) and starts the flow. */
