@@ -113,7 +113,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const now = options.now ?? Date.now;
   let cached: CachedToken | undefined;
   let inFlight: Promise<AuthToken> | undefined;
-  // Bumped by link/unlink/refresh: a request started before must not fill the cache afterwards.
+  // Bumped by link/unlink: a token requested before them must not fill the cache afterwards.
   let generation = 0;
 
   async function call<T>(
