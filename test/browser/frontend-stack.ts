@@ -3,8 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { type RunningDemo, startDemoServer } from '../../src/demo/demo-server.js';
 import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
 import { closeGracefully, createHttpServer, listen } from '../../src/lifecycle/http-server.js';
-import { createTokenMinter } from '../../src/tokens/token-minter.js';
-import { CANARY } from '../support/canaries.js';
 import { startTestEmulator } from '../support/gateway-emulator.js';
 import { freePort } from '../support/spawn-service.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
@@ -43,7 +41,7 @@ export async function startFrontendStack(
       RATE_LIMIT_PER_MINUTE: '10000',
       ...(options.sessionCookie ? { PARTNER_SESSION_COOKIE: options.sessionCookie } : {}),
     },
-    deps: { tokenMinter: createTokenMinter({ gatewaySecret: CANARY.gatewaySecret, ttlSeconds, now }) },
+    deps: { tokenClock: now },
   });
   const server: Server = createHttpServer(testApp.app);
   await listen(server, 0, '127.0.0.1');
