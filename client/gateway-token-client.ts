@@ -1,5 +1,5 @@
 /**
- * Browser client for gateway-token-service (CONTRACT section 8). Dependency-free ES module:
+ * Browser client for gateway-token-service (README, Frontend integration). Dependency-free ES module:
  * load it with `import { createTokenClient } from 'https://<service>/client/gateway-token-client.js'`
  * or from a bundler.
  */

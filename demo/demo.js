@@ -3,7 +3,7 @@
 const config = JSON.parse(document.getElementById('demo-config').textContent);
 const { createTokenClient } = await import(`${config.serviceUrl}/client/gateway-token-client.js`);
 
-// What to tell the user for each SDK error (GATEWAY.md 6.3), and what they can do about it.
+// What to tell the user for each SDK error (README, Frontend integration), and what they can do about it.
 const SDK_ERROR_HELP = {
   user_cancelled: [
     'You closed the broker window before finishing.',

@@ -1,4 +1,4 @@
-/** The web SDK's rejections: `Error.message` is the name, `Error.code` the number (GATEWAY.md 6.3). */
+/** The web SDK's rejections: `Error.message` is the name, `Error.code` the number (README, Frontend integration). */
 export interface SdkError {
   readonly name: string;
   readonly code: number;

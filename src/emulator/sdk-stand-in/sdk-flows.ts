@@ -48,7 +48,7 @@ const CONNECTED_TOKEN_SECONDS = 3600;
 const MAX_OPEN_FLOWS = 1000;
 const rejected = (error: SdkError): SdkAnswer => ({ status: 'rejected', error });
 
-/** The server half of the web SDK stand-in (CONTRACT section 6): sessions, flows and their outcomes. */
+/** The server half of the web SDK stand-in (docs/gateway.md): sessions, flows and their outcomes. */
 export function createSdkFlows(options: SdkFlowsOptions): SdkFlows {
   const { state, now } = options;
   const key = createSecretKey(Buffer.from(options.gatewaySecret, 'utf8'));
@@ -137,7 +137,7 @@ export function createSdkFlows(options: SdkFlowsOptions): SdkFlows {
       if (sessionProblem) return rejected(sessionProblem);
       const trx = state.transactions.get(transactionId);
       if (!trx) return rejected(SDK_ERRORS.invalidTransactionId);
-      // One trigger per transactionId, and none after it expired (GATEWAY.md 4).
+      // One trigger per transactionId, and none after it expired, as the real SDK refuses.
       if (trx.status !== 'INITIALIZED' || now() >= trx.expireAt)
         return rejected(SDK_ERRORS.expiredBeforeTrigger);
       const session = principal(token);

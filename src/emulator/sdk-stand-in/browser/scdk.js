@@ -99,7 +99,7 @@
 
   class scDK {
     constructor({ gateway, smallcaseAuthToken, config } = {}) {
-      // biome-ignore lint/correctness/noConstructorReturn: the real scDK is a singleton (GATEWAY.md 6.1).
+      // biome-ignore lint/correctness/noConstructorReturn: the real scDK is a singleton (smallcase's JS SDK docs).
       if (instance) return instance;
       this.gateway = gateway;
       this.config = { amo: false, ...config };
