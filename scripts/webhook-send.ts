@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { exitWithUsage, readArgs } from '../src/cli/cli-args.js';
 import { readSecret, readSecretFile } from '../src/config/secret-source.js';
 import { postWebhook } from '../src/webhooks/post-webhook.js';
 import { signWebhook } from '../src/webhooks/webhook-checksum.js';
@@ -8,27 +8,22 @@ const USAGE = `usage: npm run webhook:send -- --url <url> [--smallcase-auth-id <
 Signs with GATEWAY_API_SECRET (or GATEWAY_API_SECRET_FILE) from the environment and prints the response status.`;
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
+  return exitWithUsage(message, USAGE);
 }
 
 function options() {
-  try {
-    return parseArgs({
-      options: {
-        url: { type: 'string' },
-        'smallcase-auth-id': { type: 'string' },
-        'transaction-id': { type: 'string' },
-        timestamp: { type: 'string' },
-        ms: { type: 'boolean', default: false },
-        body: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    return fail((error as Error).message);
-  }
+  return readArgs(
+    {
+      url: { type: 'string' },
+      'smallcase-auth-id': { type: 'string' },
+      'transaction-id': { type: 'string' },
+      timestamp: { type: 'string' },
+      ms: { type: 'boolean', default: false },
+      body: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    USAGE,
+  );
 }
 
 function extraFields(text: string | undefined): Record<string, unknown> {

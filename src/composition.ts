@@ -14,6 +14,7 @@ import type { JwksTuning } from './partner-auth/session-token-verifier.js';
 import type { Store } from './store/store.js';
 import { observeStoreFailures, withStoreDeadline } from './store/store-deadline.js';
 import { type AuthTokenIssuer, createAuthTokenIssuer } from './tokens/auth-token-issuer.js';
+import { createSuccessTokenVerifier } from './tokens/success-token-verifier.js';
 import { createTokenMinter } from './tokens/token-minter.js';
 import { createUserTokens } from './tokens/user-tokens.js';
 import { createTransactionService, type TransactionService } from './transactions/transaction-service.js';
@@ -84,6 +85,7 @@ function gatewayClientFor(config: Config, baseUrl: string, metrics: ServiceMetri
     baseUrl,
     gatewayName: config.gatewayName,
     apiSecret: config.gatewayApiSecret,
+    verifySuccessToken: createSuccessTokenVerifier(config.gatewaySecret),
     timeoutMs: config.gatewayTimeoutMs,
     paths: createGatewayPaths({
       gatewayName: config.gatewayName,
@@ -122,6 +124,7 @@ export function createServices(infrastructure: Infrastructure): Services {
     tokens,
     gatewayTimeoutMs: config.gatewayTimeoutMs,
     logger,
+    allowedIntents: config.gatewayIntents,
   });
   const planner = createWebhookEffectPlanner({
     gateway,
@@ -145,6 +148,7 @@ export function createServices(infrastructure: Infrastructure): Services {
     holdings: createHoldingsService({ gateway, tokens, snapshots: store.holdings }),
     webhooks: createWebhookService({
       apiSecret: config.gatewayApiSecret,
+      previousApiSecret: config.gatewayApiSecretPrevious,
       maxAgeSeconds: config.webhookMaxAgeSeconds,
       webhooks: store.webhooks,
       planner,

@@ -1,3 +1,4 @@
+import { postbackKindOf } from './emulator-postbacks.js';
 import type { EmulatedTransaction, EmulatorState } from './emulator-state.js';
 import { completionWebhook } from './emulator-webhook-payloads.js';
 import type { EmulatorWebhooks } from './emulator-webhooks.js';
@@ -16,7 +17,7 @@ export function completionRefusal(
 
 /**
  * Plays the user finishing the flow as `smallcaseAuthId` with `broker`: the transaction becomes
- * COMPLETED and the completion webhook goes out (when the emulator has a webhook target).
+ * COMPLETED and the completion webhook goes out to its postback kind (when the emulator has a target).
  * Callers check {@link completionRefusal} first.
  */
 export function completeTransaction(
@@ -26,5 +27,5 @@ export function completeTransaction(
 ): void {
   Object.assign(trx, { status: 'COMPLETED', updatedAt: context.now, ...account });
   context.state.accounts.set(account.smallcaseAuthId, account.broker);
-  context.webhooks?.dispatch(completionWebhook(trx, context.apiSecret, context.now));
+  context.webhooks?.dispatch(completionWebhook(trx, context.apiSecret, context.now), postbackKindOf(trx));
 }

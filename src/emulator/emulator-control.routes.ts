@@ -37,6 +37,7 @@ const faultBody = z.discriminatedUnion('kind', [
       .default(4 * 1024 * 1024),
     count: z.int().min(1).max(1000).default(1),
   }),
+  z.object({ kind: z.literal('answer'), data: z.unknown(), count: z.int().min(1).max(1000).default(1) }),
 ]);
 const webhookBody = z.object({
   url: z.url({ protocol: /^https?$/ }),
