@@ -42,6 +42,8 @@ export interface Infrastructure {
   readonly storeDeadlineMs?: number;
   /** JWKS fetch timeout and cool-down; the defaults suit production (tests use short ones). */
   readonly jwksTuning?: JwksTuning;
+  /** Clock of the minted tokens' `iat`/`exp` (`Date.now`); tests move it against the browser's. */
+  readonly tokenClock?: () => number;
 }
 
 export interface Services {
@@ -106,6 +108,7 @@ export function createServices(infrastructure: Infrastructure): Services {
   const minter = createTokenMinter({
     gatewaySecret: config.gatewaySecret,
     ttlSeconds: config.authTokenTtlSeconds,
+    ...(infrastructure.tokenClock ? { now: infrastructure.tokenClock } : {}),
   });
   const tokens = createUserTokens({ links: store.links, minter });
   const authTokens = createAuthTokenIssuer({

@@ -39,6 +39,8 @@ const PLAIN_VARIABLES = [
   'WEBHOOK_MAX_AGE_SECONDS',
   'LOG_LEVEL',
   'DEV_LOGIN',
+  'DEMO_PORT',
+  'DEMO_SDK_URL',
 ] as const;
 
 /**
