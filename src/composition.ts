@@ -43,6 +43,8 @@ export interface Infrastructure {
   readonly storeDeadlineMs?: number;
   /** JWKS fetch timeout and cool-down; the defaults suit production (tests use short ones). */
   readonly jwksTuning?: JwksTuning;
+  /** Clock of the minted tokens' `iat`/`exp` (`Date.now`); tests move it against the browser's. */
+  readonly tokenClock?: () => number;
   /** Wall clock of the use cases (idempotency leases, record times); tests move it. */
   readonly clock?: () => Date;
 }
@@ -111,6 +113,7 @@ export function createServices(infrastructure: Infrastructure): Services {
   const minter = createTokenMinter({
     gatewaySecret: config.gatewaySecret,
     ttlSeconds: config.authTokenTtlSeconds,
+    ...(infrastructure.tokenClock ? { now: infrastructure.tokenClock } : {}),
   });
   const tokens = createUserTokens({ links: store.links, minter });
   const authTokens = createAuthTokenIssuer({

@@ -4,6 +4,7 @@ import { createServices } from './composition.js';
 import type { Config } from './config/config-types.js';
 import { readDotenvFile, withDevelopmentDotenv } from './config/development-dotenv.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { startDemoIfEnabled } from './demo/start-demo.js';
 import { resolveUpstream } from './emulator/development-upstream.js';
 import { createMetricsApp } from './http/metrics-app.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
@@ -78,6 +79,11 @@ async function main(): Promise<void> {
     },
     'listening',
   );
+  const demo = await startDemoIfEnabled(config, {
+    servicePort: portOf(server.address()),
+    emulatorSdkUrl: upstream.sdkScriptUrl,
+    logger,
+  });
 
   shutdownOnSignals(
     createGracefulShutdown({
@@ -92,6 +98,7 @@ async function main(): Promise<void> {
         { name: 'store', close: () => store.close() },
         { name: 'gateway client', close: () => services.close() },
         { name: 'gateway emulator', close: () => upstream.close() },
+        ...(demo ? [{ name: 'demo page', close: demo.close }] : []),
         ...(redis ? [{ name: 'redis', close: redis.close }] : []),
       ],
       graceMs: SHUTDOWN_GRACE_MS,
@@ -126,10 +133,14 @@ async function openRedis(url: string, logger: Logger) {
 
 /** The service's own webhook URL, for the in-process emulator (development only). */
 function ownWebhookUrl(address: ReturnType<Server['address']>, host: string): string {
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const port = portOf(address);
   const wildcard = host === '0.0.0.0' || host === '::' || host === '';
   const hostPart = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${hostPart}:${port}/webhooks/smallcase`;
+}
+
+function portOf(address: ReturnType<Server['address']>): number {
+  return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
 main().catch((error: unknown) => {

@@ -41,6 +41,8 @@ const PLAIN_VARIABLES = [
   'METRICS_PORT',
   'LOG_LEVEL',
   'DEV_LOGIN',
+  'DEMO_PORT',
+  'DEMO_SDK_URL',
 ] as const;
 
 /**

@@ -1,5 +1,6 @@
 import { type Context, integer, requiredSecret } from './config-context.js';
 import type { Config, LoadedConfig, NodeEnv, PartnerAuthConfig } from './config-types.js';
+import { demoOrigins, parseDemoPort, parseDemoSdkUrl } from './demo-config.js';
 import {
   parseEnginePaths,
   parseGatewayApiSecretPrevious,
@@ -49,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSe
   const gatewayApiSecret = requiredSecret(ctx, 'GATEWAY_API_SECRET');
   const gatewayApiSecretPrevious = parseGatewayApiSecretPrevious(ctx, gatewayApiSecret);
   const partnerAuth = parsePartnerAuth(ctx, gatewaySecret);
+  const demoPort = parseDemoPort(ctx, nodeEnv);
 
   const port = integer(ctx, 'PORT', 8080, 0, 65535);
   const metricsPort = parseMetricsPort(ctx, port);
@@ -70,7 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSe
     databaseUrl: parseDatabaseUrl(ctx),
     redisUrl: parseRedisUrl(ctx),
     partnerAuth,
-    corsOrigins: parseCorsOrigins(ctx),
+    corsOrigins: parseCorsOrigins(ctx, demoOrigins(demoPort)),
     trustProxy: parseTrustProxy(ctx),
     rateLimitPerMinute: integer(ctx, 'RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     // Four days: the Gateway redelivers 15 min, 24 h and 48 h after a failure, perhaps with the first timestamp.
@@ -80,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSe
     metricsOnPublicPort: metricsPort === undefined && !ctx.production,
     logLevel: parseLogLevel(ctx),
     devLogin: parseDevLogin(ctx, partnerAuth),
+    demoPort,
+    demoSdkUrl: parseDemoSdkUrl(ctx, demoPort),
     developmentDefaults: ctx.developmentDefaults,
   };
   refusePlaceholders(ctx, {
