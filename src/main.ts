@@ -1,15 +1,20 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { createServices } from './composition.js';
+import type { Config } from './config/config-types.js';
 import { readDotenvFile, withDevelopmentDotenv } from './config/development-dotenv.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { startDemoIfEnabled } from './demo/start-demo.js';
 import { resolveUpstream } from './emulator/development-upstream.js';
+import { createMetricsApp } from './http/metrics-app.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
-import { createHttpServer, listen } from './lifecycle/http-server.js';
+import { closeGracefully, createHttpServer, listen } from './lifecycle/http-server.js';
 import { openStoreWithRetry } from './lifecycle/open-store-with-retry.js';
 import { exitOnUnexpectedFailure } from './lifecycle/process-failure.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import type { ServiceMetrics } from './observability/metrics.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
+import { startRetentionJob } from './retention/retention-job.js';
 import { openStore } from './store/open-store.js';
 
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -57,12 +62,28 @@ async function main(): Promise<void> {
   });
   const app = createApp(services);
   const server = createHttpServer(app);
-  await listen(server, config.port, config.host, (error) =>
-    logger.error({ cause: { message: error.message } }, 'HTTP server error'),
-  );
+  const onServerError = (error: Error) =>
+    logger.error({ cause: { message: error.message } }, 'HTTP server error');
+  await listen(server, config.port, config.host, onServerError);
+  const metricsServer = await listenForMetrics(config, metrics, onServerError);
   upstream.deliverWebhooksTo?.(ownWebhookUrl(server.address(), config.host));
   acceptingTraffic = true;
-  logger.info({ port: config.port, host: config.host, store: store.kind, env: config.nodeEnv }, 'listening');
+  const retention = startRetentionJob({ retention: services.store.retention, policy: config, logger });
+  logger.info(
+    {
+      port: config.port,
+      host: config.host,
+      metricsPort: config.metricsPort,
+      store: store.kind,
+      env: config.nodeEnv,
+    },
+    'listening',
+  );
+  const demo = await startDemoIfEnabled(config, {
+    servicePort: portOf(server.address()),
+    emulatorSdkUrl: upstream.sdkScriptUrl,
+    logger,
+  });
 
   shutdownOnSignals(
     createGracefulShutdown({
@@ -72,15 +93,30 @@ async function main(): Promise<void> {
         acceptingTraffic = false;
       },
       resources: [
+        ...(metricsServer ? [{ name: 'metrics listener', close: () => closeGracefully(metricsServer) }] : []),
+        { name: 'retention job', close: () => retention.stop() },
         { name: 'store', close: () => store.close() },
         { name: 'gateway client', close: () => services.close() },
         { name: 'gateway emulator', close: () => upstream.close() },
+        ...(demo ? [{ name: 'demo page', close: demo.close }] : []),
         ...(redis ? [{ name: 'redis', close: redis.close }] : []),
       ],
       graceMs: SHUTDOWN_GRACE_MS,
       exit: (code) => process.exit(code),
     }),
   );
+}
+
+/** The `METRICS_PORT` listener, when configured: scrapes go on while the public port drains. */
+async function listenForMetrics(
+  config: Config,
+  metrics: ServiceMetrics,
+  onError: (error: Error) => void,
+): Promise<Server | undefined> {
+  if (config.metricsPort === undefined) return undefined;
+  const server = createHttpServer(createMetricsApp(metrics));
+  await listen(server, config.metricsPort, config.host, onError);
+  return server;
 }
 
 // Loaded only when REDIS_URL is set: ioredis costs a single instance memory and start-up time for nothing.
@@ -97,10 +133,14 @@ async function openRedis(url: string, logger: Logger) {
 
 /** The service's own webhook URL, for the in-process emulator (development only). */
 function ownWebhookUrl(address: ReturnType<Server['address']>, host: string): string {
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const port = portOf(address);
   const wildcard = host === '0.0.0.0' || host === '::' || host === '';
   const hostPart = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${hostPart}:${port}/webhooks/smallcase`;
+}
+
+function portOf(address: ReturnType<Server['address']>): number {
+  return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
 main().catch((error: unknown) => {

@@ -51,8 +51,18 @@ export interface Config {
   readonly trustProxy: false | number | readonly string[];
   readonly rateLimitPerMinute: number;
   readonly webhookMaxAgeSeconds: number;
+  /** Finished transactions are purged this many days after their last change. */
+  readonly retentionDays: number;
+  /** `GET /metrics` on a listener of its own (same host); never the public port. */
+  readonly metricsPort: number | undefined;
+  /** Development without `METRICS_PORT` only; production then serves no `/metrics` at all. */
+  readonly metricsOnPublicPort: boolean;
   readonly logLevel: string;
   readonly devLogin: boolean;
+  /** Development: port of the demo partner page (on loopback); 0 when it is off. */
+  readonly demoPort: number;
+  /** Web SDK script the demo loads instead of the emulator's stand-in. */
+  readonly demoSdkUrl: string | undefined;
   /** Names of the variables that fell back to a development default (for the start-up log). */
   readonly developmentDefaults: readonly string[];
 }

@@ -7,6 +7,8 @@ export interface Upstream {
   readonly baseUrl: string;
   /** Points the in-process emulator's completion webhooks at `url`; absent for a real Gateway. */
   deliverWebhooksTo?(url: string): void;
+  /** The emulator's web SDK stand-in (`/scdk.js`); absent for a real Gateway. */
+  readonly sdkScriptUrl?: string;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function resolveUpstream(config: Config, logger: Logger): Promise<U
   return {
     baseUrl: emulator.url,
     deliverWebhooksTo: (url) => emulator.webhooks.configure({ url }),
+    sdkScriptUrl: `${emulator.url}/scdk.js`,
     close: () => emulator.close(),
   };
 }
