@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { readDotenvFile, withDevelopmentDotenv } from './config/development-dotenv.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
+import { ConfigError } from './config/load-config.js';
+import { readStartupConfig } from './config/startup-config.js';
 import { resolveUpstream } from './emulator/development-upstream.js';
 import { createGatewayClientFor } from './gateway/gateway-from-config.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
 import { createHttpServer, listen } from './lifecycle/http-server.js';
+import { listenProblem } from './lifecycle/listen-problem.js';
 import { openStoreWithRetry } from './lifecycle/open-store-with-retry.js';
 import { exitOnUnexpectedFailure } from './lifecycle/process-failure.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -21,20 +22,18 @@ const SHUTDOWN_GRACE_MS = 25_000;
 const STORE_STARTUP_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<void> {
-  let loaded: ReturnType<typeof loadConfig>;
+  let loaded: ReturnType<typeof readStartupConfig>;
   try {
-    const { env, problems } = withDevelopmentDotenv(process.env, readDotenvFile());
-    if (problems.length > 0) throw new ConfigError(problems);
-    loaded = loadConfig(env);
+    loaded = readStartupConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-    process.exit(1);
+    exitWithConfigProblems(error.problems);
   }
-  const { config, warnings } = loaded;
+  const { config, warnings, notices } = loaded;
   const logger = createLogger({ level: config.logLevel });
   exitOnUnexpectedFailure({ logger, exit: (code) => process.exit(code) });
   for (const warning of warnings) logger.warn({ config: true }, warning);
+  for (const notice of notices) logger[notice.level]({ config: true, ...notice.fields }, notice.message);
   if (config.developmentDefaults.length > 0) {
     logger.warn(
       { variables: config.developmentDefaults },
@@ -70,11 +69,22 @@ async function main(): Promise<void> {
     }),
     readiness: { isAcceptingTraffic: () => acceptingTraffic },
     metrics,
+    ...(upstream.emulatorStartedAt ? { emulatorStartedAt: upstream.emulatorStartedAt } : {}),
   });
   const server = createHttpServer(app);
   await listen(server, config.port, config.host, (error) =>
     logger.error({ cause: { message: error.message } }, 'HTTP server error'),
-  );
+  ).catch((error: unknown) => {
+    const problem = listenProblem(error, {
+      portVariable: 'PORT',
+      hostVariable: 'HOST',
+      port: config.port,
+      host: config.host,
+      usualSuspect: 'is another npm start running?',
+    });
+    if (problem === undefined) throw error;
+    exitWithConfigProblems([problem]);
+  });
   upstream.deliverWebhooksTo?.(ownWebhookUrl(server.address(), config.host));
   acceptingTraffic = true;
   logger.info({ port: config.port, host: config.host, store: store.kind, env: config.nodeEnv }, 'listening');
@@ -96,6 +106,11 @@ async function main(): Promise<void> {
       exit: (code) => process.exit(code),
     }),
   );
+}
+
+function exitWithConfigProblems(problems: readonly string[]): never {
+  for (const problem of problems) process.stderr.write(`config error: ${problem}\n`);
+  process.exit(1);
 }
 
 // Loaded only when REDIS_URL is set: ioredis costs a single instance memory and start-up time for nothing.

@@ -44,6 +44,8 @@ export interface Config {
   readonly webhookMaxAgeSeconds: number;
   readonly logLevel: string;
   readonly devLogin: boolean;
+  /** Development without GATEWAY_API_URL: where the in-process emulator listens (0 = any free port). */
+  readonly emulatorPort: number;
   /** Names of the variables that fell back to a development default (for the start-up log). */
   readonly developmentDefaults: readonly string[];
 }

@@ -36,6 +36,7 @@ const PLAIN_VARIABLES = [
   'WEBHOOK_MAX_AGE_SECONDS',
   'LOG_LEVEL',
   'DEV_LOGIN',
+  'EMULATOR_PORT',
 ] as const;
 
 /**
