@@ -53,6 +53,11 @@ export interface AppDeps {
   readonly rateLimitStore?: RateLimitStore;
   /** Prometheus metrics in production; no-op when absent. */
   readonly metrics?: ServiceMetrics;
+  /**
+   * Development with the in-process emulator only: when it started. It keeps transactions in
+   * memory, so one recorded by an earlier run is answered with a clear 404 instead of a 502.
+   */
+  readonly emulatorStartedAt?: Date;
 }
 
 /** Builds the HTTP application from its dependencies; no side effects beyond the returned app. */
@@ -159,6 +164,7 @@ function mountGatewayRoutes(
     tokens,
     gatewayTimeoutMs: deps.config.gatewayTimeoutMs,
     logger: deps.logger,
+    ...(deps.emulatorStartedAt ? { emulatorStartedAt: deps.emulatorStartedAt } : {}),
   });
   app.use('/transactions', ...shared.limitedSession);
   app.use(createTransactionsRouter(transactionService));
