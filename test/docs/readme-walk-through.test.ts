@@ -17,14 +17,24 @@ interface Step {
   readonly expected: readonly string[];
 }
 
-/** The shell blocks of the README's walk-through section, in order. */
+/** The shell blocks of the README's walk-through section (up to the next heading), in order. */
 function walkThroughBlocks(): string[] {
-  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('### Walk-through');
+  const lines = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').split('\n');
+  const start = lines.findIndex((line) => line.startsWith('### Walk-through'));
   assert.ok(start >= 0, 'README.md has a "### Walk-through" section');
-  const end = readme.indexOf('\n## ', start);
-  const section = readme.slice(start, end < 0 ? undefined : end);
-  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  const blocks: string[] = [];
+  let fence: { sh: boolean; lines: string[] } | undefined;
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('```')) {
+      if (fence?.sh) blocks.push(fence.lines.join('\n'));
+      fence = fence ? undefined : { sh: line === '```sh', lines: [] };
+    } else if (fence) {
+      fence.lines.push(line);
+    } else if (/^#{1,3} /.test(line)) {
+      break;
+    }
+  }
+  return blocks;
 }
 
 function stepsOf(blocks: readonly string[]): Step[] {
