@@ -66,7 +66,9 @@ describe('the list of known environment variables', () => {
 
 describe('.env.example', () => {
   /** Names assigned in it, commented-out assignments included (a user uncomments them). */
-  const listed = new Set([...ENV_EXAMPLE.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]));
+  const listed = new Set<string>(
+    [...ENV_EXAMPLE.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1] ?? ''),
+  );
 
   it('lists every known variable, so that whoever adds one documents it there too', () => {
     assert.match(ENV_EXAMPLE, /NAME_FILE=/, 'states that any secret may be given as NAME_FILE');
