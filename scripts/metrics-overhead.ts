@@ -17,17 +17,15 @@ import autocannon from 'autocannon';
 import type { Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { createApp } from '../src/app.js';
+import { createServices, type Services } from '../src/composition.js';
 import { loadConfig } from '../src/config/load-config.js';
-import { createGatewayClientFor } from '../src/gateway/gateway-from-config.js';
 import { createHttpMetrics } from '../src/http/middleware/http-metrics.js';
-import { mountedRoutes } from '../src/http/openapi/api-routes.js';
+import { createRouteTable } from '../src/http/route-table.js';
 import { createRouteTemplateResolver } from '../src/http/route-templates.js';
 import { createLogger } from '../src/observability/logger.js';
-import { noopMetrics } from '../src/observability/metrics.js';
+import { noopMetrics, type ServiceMetrics } from '../src/observability/metrics.js';
 import { createPrometheusMetrics } from '../src/observability/prometheus-metrics.js';
-import { createPartnerAuthenticator } from '../src/partner-auth/create-partner-authenticator.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { createTokenMinter } from '../src/tokens/token-minter.js';
 
 const PARTNER_SECRET = 'metrics-overhead-partner-secret-0123456789abcdef';
 const env = {
@@ -52,9 +50,33 @@ function nsPerRequest(middleware: RequestHandler, iterations: number): number {
   return Number(process.hrtime.bigint() - started) / iterations;
 }
 
-function micro(): void {
+/** The service as main.ts composes it, over a temp SQLite file; `close` removes it again. */
+function composedServices(metrics: ServiceMetrics): { services: Services; close(): Promise<void> } {
+  const { config } = loadConfig(env);
+  const dir = mkdtempSync(join(tmpdir(), 'metrics-overhead-'));
+  const store = createSqliteStore(join(dir, 'store.db'));
+  const services = createServices({
+    config,
+    logger: createLogger({ level: 'info', destination: new Writable({ write: (_c, _e, done) => done() }) }),
+    store,
+    gatewayBaseUrl: 'http://127.0.0.1:9',
+    metrics,
+  });
+  return {
+    services,
+    async close() {
+      await services.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function micro(): Promise<void> {
   const metrics = createPrometheusMetrics();
-  const resolve = createRouteTemplateResolver(mountedRoutes({ devLogin: false }).map((r) => r.path));
+  const composed = composedServices(metrics);
+  const resolve = createRouteTemplateResolver(createRouteTable(composed.services).map((route) => route.path));
+  await composed.close();
   const withMetrics = createHttpMetrics(metrics.httpRequest, resolve);
   const passThrough: RequestHandler = (_req, res, next) => {
     res.once('finish', () => {});
@@ -70,25 +92,14 @@ function micro(): void {
 }
 
 async function serve(withPrometheus: boolean): Promise<void> {
-  const { config } = loadConfig(env);
-  const dir = mkdtempSync(join(tmpdir(), 'metrics-overhead-'));
-  const store = createSqliteStore(join(dir, 'store.db'));
-  await store.links.link({
+  const composed = composedServices(withPrometheus ? createPrometheusMetrics() : noopMetrics);
+  await composed.services.store.links.link({
     partnerUserId: 'bench-user',
     smallcaseAuthId: 'sc-bench',
     broker: 'kite',
     at: new Date(),
   });
-  const gateway = createGatewayClientFor(config, { baseUrl: 'http://127.0.0.1:9' });
-  const app = createApp({
-    config,
-    logger: createLogger({ level: 'info', destination: new Writable({ write: (_c, _e, done) => done() }) }),
-    store,
-    gateway,
-    partnerAuthenticator: createPartnerAuthenticator(config.partnerAuth),
-    tokenMinter: createTokenMinter({ gatewaySecret: config.gatewaySecret, ttlSeconds: 3600 }),
-    metrics: withPrometheus ? createPrometheusMetrics() : noopMetrics,
-  });
+  const app = createApp(composed.services);
   const server = app.listen(0, '127.0.0.1', () => {
     const address = server.address();
     process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
@@ -100,9 +111,7 @@ async function serve(withPrometheus: boolean): Promise<void> {
     }
     server.closeAllConnections();
     server.close(async () => {
-      await gateway.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await composed.close();
       process.disconnect();
     });
   });
@@ -154,7 +163,7 @@ function report(label: string, result: { rps: number; cpuMicros: number }): stri
 if (process.argv[2] === 'serve') {
   await serve(process.argv[3] === 'prom');
 } else {
-  micro();
+  await micro();
   const seconds = Number(process.argv[2] ?? 5);
   const rounds = Number(process.argv[3] ?? 3);
   const cpu = { noop: 0, prom: 0 };

@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { createServices } from './composition.js';
 import { ConfigError } from './config/load-config.js';
 import { readStartupConfig } from './config/startup-config.js';
 import { resolveUpstream } from './emulator/development-upstream.js';
-import { createGatewayClientFor } from './gateway/gateway-from-config.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
 import { createHttpServer, listen } from './lifecycle/http-server.js';
 import { listenProblem } from './lifecycle/listen-problem.js';
@@ -11,12 +11,8 @@ import { openStoreWithRetry } from './lifecycle/open-store-with-retry.js';
 import { exitOnUnexpectedFailure } from './lifecycle/process-failure.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
-import { createPartnerAuthenticator } from './partner-auth/create-partner-authenticator.js';
 import { openStore } from './store/open-store.js';
-import { observeStoreFailures, withStoreDeadline } from './store/store-deadline.js';
-import { createTokenMinter } from './tokens/token-minter.js';
 
-const STORE_DEADLINE_MS = 2000;
 const SHUTDOWN_GRACE_MS = 25_000;
 // A database starting alongside this instance gets this long before start-up fails.
 const STORE_STARTUP_TIMEOUT_MS = 30_000;
@@ -43,34 +39,23 @@ async function main(): Promise<void> {
 
   let acceptingTraffic = false;
   const metrics = createPrometheusMetrics();
-  const openedStore = await openStoreWithRetry(() => openStore(config.databaseUrl, { logger }), {
+  const store = await openStoreWithRetry(() => openStore(config.databaseUrl, { logger }), {
     logger,
     timeoutMs: STORE_STARTUP_TIMEOUT_MS,
   });
-  const onStoreFailure = () => metrics.storeError();
-  // better-sqlite3 answers synchronously, so a deadline could never fire first: SQLite is only observed.
-  const store =
-    openedStore.kind === 'postgres'
-      ? withStoreDeadline(openedStore, STORE_DEADLINE_MS, onStoreFailure)
-      : observeStoreFailures(openedStore, onStoreFailure);
   const redis = config.redisUrl ? await openRedis(config.redisUrl, logger) : undefined;
   const upstream = await resolveUpstream(config, logger);
-  const gateway = createGatewayClientFor(config, { baseUrl: upstream.baseUrl, metrics });
-  const app = createApp({
+  const services = createServices({
     config,
     logger,
     store,
-    gateway,
-    rateLimitStore: redis?.rateLimitStore,
-    partnerAuthenticator: createPartnerAuthenticator(config.partnerAuth),
-    tokenMinter: createTokenMinter({
-      gatewaySecret: config.gatewaySecret,
-      ttlSeconds: config.authTokenTtlSeconds,
-    }),
-    readiness: { isAcceptingTraffic: () => acceptingTraffic },
+    gatewayBaseUrl: upstream.baseUrl,
     metrics,
+    rateLimitStoreFor: redis?.rateLimitStoreFor,
+    readiness: { isAcceptingTraffic: () => acceptingTraffic },
     ...(upstream.emulatorStartedAt ? { emulatorStartedAt: upstream.emulatorStartedAt } : {}),
   });
+  const app = createApp(services);
   const server = createHttpServer(app);
   await listen(server, config.port, config.host, (error) =>
     logger.error({ cause: { message: error.message } }, 'HTTP server error'),
@@ -98,7 +83,7 @@ async function main(): Promise<void> {
       },
       resources: [
         { name: 'store', close: () => store.close() },
-        { name: 'gateway client', close: () => gateway.close() },
+        { name: 'gateway client', close: () => services.close() },
         { name: 'gateway emulator', close: () => upstream.close() },
         ...(redis ? [{ name: 'redis', close: redis.close }] : []),
       ],
@@ -119,7 +104,8 @@ async function openRedis(url: string, logger: Logger) {
   const { createFailoverRateLimitStore } = await import('./redis/failover-rate-limit-store.js');
   const client = createRedisClient({ url, logger });
   return {
-    rateLimitStore: createFailoverRateLimitStore({ redis: client, logger }),
+    rateLimitStoreFor: (bucket: string) =>
+      createFailoverRateLimitStore({ redis: client, logger, prefix: `gts:rl:${bucket}:` }),
     close: () => closeRedisClient(client),
   };
 }

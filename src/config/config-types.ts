@@ -29,10 +29,13 @@ export interface Config {
   /** Undefined in development when the bundled emulator should be started as the upstream. */
   readonly gatewayApiUrl: string | undefined;
   readonly gatewayTimeoutMs: number;
-  /** Upstream path and fixed query of the holdings fetch (`{gatewayName}` filled in by the client). */
-  readonly gatewayHoldingsPath: string;
-  /** Engine read paths that `GET /engine/*path` may reach. */
-  readonly gatewayEnginePaths: readonly string[];
+  /**
+   * Upstream path and fixed query of the holdings fetch (`{gatewayName}` filled in by the
+   * client); unset: the client's default.
+   */
+  readonly gatewayHoldingsPath: string | undefined;
+  /** Engine read paths that `GET /engine/*path` may reach; unset: the client's default list. */
+  readonly gatewayEnginePaths: readonly string[] | undefined;
   readonly authTokenTtlSeconds: number;
   readonly databaseUrl: string;
   readonly redisUrl: string | undefined;

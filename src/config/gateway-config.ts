@@ -1,4 +1,3 @@
-import { GATEWAY_PATH_DEFAULTS } from '../gateway/gateway-paths.js';
 import { type Context, MIN_SECRET_BYTES, parseUrl, requiredSecret } from './config-context.js';
 
 export const PRODUCTION_GATEWAY_API_URL = 'https://gatewayapi.smallcase.com';
@@ -50,10 +49,10 @@ export function parseGatewayApiUrl(ctx: Context): string | undefined {
   return url.origin;
 }
 
-/** Reads GATEWAY_HOLDINGS_PATH, a path template with an optional query. */
-export function parseHoldingsPath(ctx: Context): string {
+/** Reads GATEWAY_HOLDINGS_PATH, a path template with an optional query; unset leaves the client's default. */
+export function parseHoldingsPath(ctx: Context): string | undefined {
   const raw = ctx.env.GATEWAY_HOLDINGS_PATH;
-  if (raw === undefined || raw === '') return GATEWAY_PATH_DEFAULTS.holdings;
+  if (raw === undefined || raw === '') return undefined;
   if (!/^(\/[A-Za-z0-9_{}-]+)+(\?[A-Za-z0-9_.=&-]*)?$/.test(raw)) {
     ctx.problems.push(
       'GATEWAY_HOLDINGS_PATH: must be a path like /v1/{gatewayName}/engine/user/holdings?version=v2',
@@ -62,10 +61,13 @@ export function parseHoldingsPath(ctx: Context): string {
   return raw;
 }
 
-/** Reads GATEWAY_ENGINE_PATHS, the comma-separated engine read allow-list (empty allows none). */
-export function parseEnginePaths(ctx: Context): readonly string[] {
+/**
+ * Reads GATEWAY_ENGINE_PATHS, the comma-separated engine read allow-list (empty allows none);
+ * unset leaves the client's default.
+ */
+export function parseEnginePaths(ctx: Context): readonly string[] | undefined {
   const raw = ctx.env.GATEWAY_ENGINE_PATHS;
-  if (raw === undefined) return GATEWAY_PATH_DEFAULTS.engineReadPaths;
+  if (raw === undefined) return undefined;
   const paths = raw
     .split(',')
     .map((part) => part.trim())

@@ -1,4 +1,4 @@
-/** Realistic sample data for the emulator's read paths (shapes of GATEWAY.md 3.4 and 3.6). */
+/** Realistic sample data for the emulator's read paths (shapes in docs/gateway.md, "Read paths: what the Gateway answers"). */
 
 const SECURITIES = [
   {

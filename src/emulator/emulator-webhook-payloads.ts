@@ -26,7 +26,7 @@ function ordersOf(orderConfig: unknown): SecurityOrder[] {
     });
 }
 
-/** The securities-order postback of GATEWAY.md 5 (older documented sample): one completed batch. */
+/** The securities-order postback (docs/webhooks.md, "The emulator sends real webhooks"): one completed batch. */
 function securitiesBody(trx: EmulatedTransaction, at: number): Payload {
   const orders = ordersOf(trx.orderConfig).map((order, index) => ({
     status: 'COMPLETE',

@@ -66,7 +66,7 @@ function faultInjector(state: EmulatorState, hanging: Set<express.Response>): Re
 }
 
 /**
- * A stateful in-memory stand-in for the smallcase Gateway (CONTRACT section 6): same paths and
+ * A stateful in-memory stand-in for the smallcase Gateway (docs/gateway.md, "The emulator"): same paths and
  * envelope as the client's path table, strict secret and JWT checks, and `/__emulator/`
  * control endpoints. A development tool: refuses to exist when NODE_ENV=production.
  */

@@ -1,5 +1,5 @@
 /**
- * Operational errors with a stable `code` (CONTRACT section 4). Modules below `http/` throw
+ * Operational errors with a stable `code` (docs/security.md, "Error codes"). Modules below `http/` throw
  * these; only the HTTP error handler knows which status each code maps to.
  */
 export type ErrorCode =

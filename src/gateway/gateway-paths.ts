@@ -1,5 +1,5 @@
 /**
- * The one table of upstream paths (GATEWAY.md sections 1.2 and 3). Documented paths are fixed;
+ * The one table of upstream paths (docs/gateway.md, "Upstream path table"). Documented paths are fixed;
  * the ones seen only in third-party code are configurable (GATEWAY_HOLDINGS_PATH,
  * GATEWAY_ENGINE_PATHS). `{gatewayName}` in a template is replaced by the configured name.
  */

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { GatewayError } from './gateway-errors.js';
 
 /**
- * What the service needs from the transaction-details API. GATEWAY.md 3.3 says the full schema
- * is not known (fields directly in `data`, or under `data.transactionDetails`; third-party code
- * reads `status`, `smallcaseAuthId`, `broker`, `error.message`), so all parsing of it lives here.
+ * What the service needs from the transaction-details API. Its full schema is not published
+ * (fields directly in `data`, or under `data.transactionDetails`; third-party code reads
+ * `status`, `smallcaseAuthId`, `broker`, `error.message`), so all parsing of it lives here
+ * (docs/gateway.md, "Transaction details parsing").
  */
 export interface TransactionDetails {
   readonly transactionId: string;

@@ -3,26 +3,10 @@ import { type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../errors/app-errors.js';
 import { problemBody } from '../http/problem.js';
+import { API_SECURITY_HEADERS } from '../http/security-header-set.js';
 
-/**
- * The headers helmet sets on every app response, made strict for an API that serves no HTML:
- * Node's parser answers before Express runs, so helmet never sees these requests.
- */
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Origin-Agent-Cluster': '?1',
-  'Referrer-Policy': 'no-referrer',
-  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
-  'X-Content-Type-Options': 'nosniff',
-  'X-DNS-Prefetch-Control': 'off',
-  'X-Download-Options': 'noopen',
-  'X-Frame-Options': 'SAMEORIGIN',
-  'X-Permitted-Cross-Domain-Policies': 'none',
-  'X-XSS-Protection': '0',
-  'Cache-Control': 'no-store',
-};
+// Node's parser answers before Express runs, so the app's header middleware never sees these requests.
+const SECURITY_HEADER_LINES = API_SECURITY_HEADERS.map(([name, value]) => `${name}: ${value}`);
 
 interface ClientProblem {
   status: number;
@@ -48,14 +32,14 @@ function classify(error: Error & { code?: unknown }): ClientProblem {
 function serialize(problem: ClientProblem): string {
   const requestId = randomUUID();
   const body = JSON.stringify(problemBody({ ...problem, requestId }));
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/problem+json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(body)),
-    'x-request-id': requestId,
-    ...SECURITY_HEADERS,
-    Connection: 'close',
-  };
-  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  const lines = [
+    'Content-Type: application/problem+json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `x-request-id: ${requestId}`,
+    ...SECURITY_HEADER_LINES,
+    'Cache-Control: no-store',
+    'Connection: close',
+  ];
   return `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 

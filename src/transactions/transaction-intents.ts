@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Request bodies of `POST /transactions`, one schema per intent (GATEWAY.md 3.2). Objects are
+ * Request bodies of `POST /transactions`, one schema per intent (docs/gateway.md, "POST /transactions"). Objects are
  * strict so a misspelt field is a 400 naming it; the validated value is what goes upstream.
  */
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
@@ -105,7 +105,7 @@ export const transactionRequest = z.discriminatedUnion(
 
 export type TransactionRequest = z.output<typeof transactionRequest>;
 
-/** Which `smallcaseAuthToken` an intent needs (GATEWAY.md section 2). */
+/** Which `smallcaseAuthToken` an intent needs (docs/gateway.md, "POST /transactions", token column). */
 export type TokenPolicy = 'guest' | 'connected' | 'either';
 
 export function tokenPolicyOf(request: TransactionRequest): TokenPolicy {

@@ -75,7 +75,7 @@ export function createTransactionService(deps: {
   /** GATEWAY_TIMEOUT_MS: bounds how long a request waits for a running one with its Idempotency-Key. */
   gatewayTimeoutMs: number;
   logger: Pick<Logger, 'warn'>;
-  /** See `AppDeps.emulatorStartedAt`. */
+  /** See `Infrastructure.emulatorStartedAt` in `src/composition.ts`. */
   emulatorStartedAt?: Date;
   now?: () => Date;
 }): TransactionService {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/load-config.js';
-import { testEnv } from '../support/test-app.js';
+import { buildTestApp, testEnv } from '../support/test-app.js';
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -14,16 +14,24 @@ function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
 }
 
 describe('loadConfig: Gateway path settings', () => {
-  it('defaults the holdings path and the engine allow-list to GATEWAY.md', () => {
+  it('leaves both unset to the Gateway client, which defaults them to the paths of docs/gateway.md', async () => {
     const { config } = loadConfig(testEnv());
-    assert.equal(config.gatewayHoldingsPath, '/v1/{gatewayName}/engine/user/holdings?version=v2');
-    assert.deepEqual(config.gatewayEnginePaths, [
-      'user/holdings',
-      'user/investments',
-      'smallcases',
-      'smallcase',
-      'market/news',
-    ]);
+    assert.equal(config.gatewayHoldingsPath, undefined);
+    assert.equal(config.gatewayEnginePaths, undefined);
+    const testApp = buildTestApp();
+    try {
+      const { paths } = testApp.services.gateway;
+      assert.equal(paths.holdings, '/v1/gatewaytest/engine/user/holdings?version=v2');
+      assert.deepEqual(paths.engineReadPaths, [
+        'user/holdings',
+        'user/investments',
+        'smallcases',
+        'smallcase',
+        'market/news',
+      ]);
+    } finally {
+      await testApp.close();
+    }
   });
 
   it('takes GATEWAY_HOLDINGS_PATH and a comma-separated GATEWAY_ENGINE_PATHS', () => {

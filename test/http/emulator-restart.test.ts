@@ -18,7 +18,7 @@ describe('a development service restarted with a fresh in-process emulator', () 
     stale = await firstRun.create('r-user', { intent: 'CONNECT' });
     await firstRun.complete(stale, 'SCA_restart');
     restarted = await buildGatewayTestApp({
-      deps: { store: firstRun.rawStore, emulatorStartedAt: new Date() },
+      deps: { store: firstRun.store, emulatorStartedAt: new Date() },
     });
   });
   after(async () => {

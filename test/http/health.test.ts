@@ -12,7 +12,7 @@ describe('/healthz and /readyz', () => {
       assert.equal(live.headers['cache-control'], 'no-store');
       await request(testApp.app).get('/readyz').expect(200);
 
-      await testApp.rawStore.close();
+      await testApp.store.close();
       const notReady = await request(testApp.app).get('/readyz');
       assert.equal(notReady.status, 503);
       assert.ok(notReady.headers['x-request-id']);

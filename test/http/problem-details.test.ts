@@ -97,7 +97,7 @@ describe('problem+json errors, helmet and request ids', () => {
       const tooMany = await request(limited.app).post('/auth-token');
       assertProblemShape(tooMany, 429, 'rate_limited');
       assertHelmet(tooMany);
-      await limited.rawStore.close();
+      await limited.store.close();
       const unavailable = await request(limited.app)
         .post('/auth-token')
         .set(bearer(limited.session('other')));

@@ -25,8 +25,9 @@ async function connected(redis: Redis): Promise<Redis> {
 
 // One service instance whose rate limit counts in the given Redis.
 function instance(redis: Redis, perMinute: number, retryAfterMs?: number): TestApp {
-  const rateLimitStore = createFailoverRateLimitStore({ redis, logger, prefix, retryAfterMs });
-  return buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: String(perMinute) }, deps: { rateLimitStore } });
+  const rateLimitStoreFor = (bucket: string) =>
+    createFailoverRateLimitStore({ redis, logger, prefix: `${prefix}${bucket}:`, retryAfterMs });
+  return buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: String(perMinute) }, deps: { rateLimitStoreFor } });
 }
 
 async function authToken(

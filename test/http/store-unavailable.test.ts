@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import type { Store } from '../../src/store/store.js';
-import { withStoreDeadline } from '../../src/store/store-deadline.js';
 import { rememberToken } from '../support/log-capture.js';
 import { bearer, buildTestApp } from '../support/test-app.js';
 
@@ -31,7 +30,7 @@ describe('/auth-token when the store is unavailable', () => {
       rememberToken(before.body.smallcaseAuthToken);
       assert.equal(before.body.userType, 'connected');
 
-      await testApp.rawStore.close();
+      await testApp.store.close();
       assertStoreUnavailable(await request(testApp.app).post('/auth-token').set(bearer(session)));
       assertStoreUnavailable(await request(testApp.app).get('/auth-token').set(bearer(session)));
       const guest = testApp.session('never-linked');
@@ -48,8 +47,9 @@ describe('/auth-token when the store is unavailable', () => {
       ...testApp.store.links,
       findByUser: () => new Promise(() => {}),
     };
-    const slowStore = withStoreDeadline({ ...testApp.rawStore, links: hangingLinks }, 200);
-    const slowApp = buildTestApp({ deps: { store: slowStore } });
+    const slowApp = buildTestApp({
+      deps: { store: { ...testApp.store, links: hangingLinks }, storeDeadlineMs: 200 },
+    });
     try {
       const session = slowApp.session('slow');
       rememberToken(session);

@@ -12,6 +12,8 @@ interface RawResponse {
 }
 
 const MARKER = 'echo-marker-7f3a';
+const SECURITY_HEADER =
+  /^(content-security-policy|cross-origin-|origin-agent-cluster|referrer-policy|strict-transport-security|x-(content-type|dns-prefetch|download|frame|permitted|xss))/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 // Sends bytes over a plain TCP socket and collects everything until the server closes it.
@@ -56,7 +58,7 @@ function assertProblem(response: RawResponse, status: number, detail: string): v
   const requestId = response.headers.get('x-request-id') ?? '';
   assert.match(requestId, UUID);
   assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
-  assert.equal(response.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
+  assert.equal(response.headers.get('content-security-policy'), "default-src 'none';frame-ancestors 'none'");
   assert.ok(response.headers.get('strict-transport-security'));
   assert.equal(response.headers.get('x-frame-options'), 'SAMEORIGIN');
   assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
@@ -122,5 +124,19 @@ describe('requests rejected by the HTTP parser get the contract problem+json', (
     assert.equal(first?.status, 200);
     assertProblem(second as RawResponse, 400, 'malformed HTTP request');
     assert.notEqual(second?.headers.get('x-request-id'), first?.headers.get('x-request-id'));
+  });
+
+  it("carries exactly the security headers, values included, of the app's own answers", async () => {
+    const raw = await sendRaw(
+      port,
+      'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n',
+    );
+    const [fromApp, fromParser] = parseResponses(raw);
+    const securityHeaders = (response: RawResponse | undefined) =>
+      Object.fromEntries([...(response?.headers ?? [])].filter(([name]) => SECURITY_HEADER.test(name)));
+    assert.equal(fromApp?.status, 200);
+    assert.equal(fromParser?.status, 400);
+    assert.ok(Object.keys(securityHeaders(fromApp)).length >= 10, JSON.stringify(securityHeaders(fromApp)));
+    assert.deepEqual(securityHeaders(fromParser), securityHeaders(fromApp));
   });
 });

@@ -85,7 +85,7 @@ describe('request log lines', () => {
     try {
       const session = failing.session('store-down');
       rememberToken(session);
-      await failing.rawStore.close();
+      await failing.store.close();
       await request(failing.app)
         .post('/auth-token')
         .set('x-request-id', 'log-line-check-5xx')

@@ -3,7 +3,6 @@ import { after, describe, it } from 'node:test';
 import request from 'supertest';
 import { createPrometheusMetrics } from '../../src/observability/prometheus-metrics.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { withStoreDeadline } from '../../src/store/store-deadline.js';
 import { CANARY_VALUES } from '../support/canaries.js';
 import { rememberToken } from '../support/log-capture.js';
 import { parseExposition, sampleValue } from '../support/prometheus-text.js';
@@ -95,8 +94,7 @@ describe('store errors in /metrics', () => {
     const file = tempSqlitePath();
     const raw = createSqliteStore(file.path);
     const hanging = { ...raw, links: { ...raw.links, findByUser: () => new Promise<never>(() => {}) } };
-    const store = withStoreDeadline(hanging, 50, () => metrics.storeError());
-    const testApp = buildTestApp({ deps: { metrics, store } });
+    const testApp = buildTestApp({ deps: { metrics, store: hanging, storeDeadlineMs: 50 } });
     try {
       const response = await request(testApp.app)
         .post('/auth-token')

@@ -6,12 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exportJWK, type JWK, SignJWT } from 'jose';
 import request from 'supertest';
-import { loadConfig } from '../../src/config/load-config.js';
-import { createPartnerAuthenticator } from '../../src/partner-auth/create-partner-authenticator.js';
 import { nowSeconds } from '../support/forge-jwt.js';
 import { rememberToken } from '../support/log-capture.js';
 import { generatePemKeyPair } from '../support/partner-keys.js';
-import { bearer, buildTestApp, type TestApp, testEnv } from '../support/test-app.js';
+import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
 
 interface JwksServer {
   readonly url: string;
@@ -58,11 +56,7 @@ async function signingKey(kid: string) {
 
 function jwksApp(url: string, tuning: { jwksTimeoutMs: number; jwksCooldownMs: number }): TestApp {
   const env = { PARTNER_JWT_SECRET: undefined, PARTNER_JWKS_URL: url, RATE_LIMIT_PER_MINUTE: '1000' };
-  const { config } = loadConfig(testEnv(env));
-  return buildTestApp({
-    env,
-    deps: { partnerAuthenticator: createPartnerAuthenticator(config.partnerAuth, tuning) },
-  });
+  return buildTestApp({ env, deps: { jwksTuning: tuning } });
 }
 
 async function authToken(app: TestApp['app'], token: string) {

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
-import { withStoreDeadline } from '../../src/store/store-deadline.js';
 import { rememberToken } from '../support/log-capture.js';
 import {
   dropTestSchema,
@@ -27,7 +26,7 @@ describe('/auth-token when PostgreSQL stops answering', { skip: SKIP_WITHOUT_POS
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
     store = await createPostgresStore({ url: viaProxy.toString(), schema });
-    testApp = buildTestApp({ deps: { store: withStoreDeadline(store, 2000) } });
+    testApp = buildTestApp({ deps: { store } });
   });
   after(async () => {
     await proxy.close();

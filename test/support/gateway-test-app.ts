@@ -1,8 +1,7 @@
 import request from 'supertest';
-import type { AppDeps } from '../../src/app.js';
 import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
 import { startTestEmulator } from './gateway-emulator.js';
-import { bearer, buildTestApp, type TestApp } from './test-app.js';
+import { bearer, buildTestApp, type TestApp, type TestInfrastructure } from './test-app.js';
 
 export interface GatewayTestApp extends TestApp {
   readonly emulator: RunningEmulator;
@@ -23,7 +22,7 @@ export interface GatewayTestApp extends TestApp {
 
 /** The real app over a temp store (or `deps.store`), talking to a fresh emulator on loopback. */
 export async function buildGatewayTestApp(
-  options: { env?: NodeJS.ProcessEnv; deps?: Partial<AppDeps> } = {},
+  options: { env?: NodeJS.ProcessEnv; deps?: TestInfrastructure } = {},
 ): Promise<GatewayTestApp> {
   const emulator = await startTestEmulator();
   const testApp = buildTestApp({

@@ -4,7 +4,6 @@ import request from 'supertest';
 import type { WebhookOutcome } from '../../src/observability/metrics.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
-import { withStoreDeadline } from '../../src/store/store-deadline.js';
 import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 import {
   dropTestSchema,
@@ -25,7 +24,7 @@ describe('POST /webhooks/smallcase over PostgreSQL', { skip: SKIP_WITHOUT_POSTGR
     const observed = webhookOutcomes();
     outcomes = observed.outcomes;
     t = await buildGatewayTestApp({
-      deps: { store: withStoreDeadline(store, 2000), metrics: observed.metrics },
+      deps: { store, metrics: observed.metrics },
     });
   });
   after(async () => {

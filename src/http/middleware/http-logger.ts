@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Express, Request, RequestHandler } from 'express';
 import type { Logger } from '../../observability/logger.js';
+import { pathOf } from '../request-url.js';
 import { assignRequestId } from './request-id.js';
 
 declare module 'node:http' {
@@ -19,12 +20,6 @@ const MAX_PATH_LENGTH = 512;
 type TimedResponse = ServerResponse & { [STARTED]?: number };
 type LoggedRequest = Request & { [CHILD]?: Logger };
 
-function pathOf(req: Request): string {
-  const url = req.originalUrl ?? req.url ?? '';
-  const query = url.indexOf('?');
-  return (query === -1 ? url : url.slice(0, query)).slice(0, MAX_PATH_LENGTH);
-}
-
 /**
  * One shared `close` listener (`this` is the response) instead of a closure per request; `close`
  * follows `finish`, and also comes alone when the client went away before the answer ended.
@@ -36,7 +31,7 @@ function createLineWriter(logger: Logger) {
     const completed = this.writableFinished && !req.readableAborted;
     const entry: Record<string, unknown> = {
       reqId: req.id,
-      req: { method: req.method, path: pathOf(req) },
+      req: { method: req.method, path: pathOf(req.originalUrl ?? req.url ?? '').slice(0, MAX_PATH_LENGTH) },
       res: { statusCode },
       responseTime: Date.now() - (this[STARTED] ?? Date.now()),
     };

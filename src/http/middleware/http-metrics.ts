@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Request, RequestHandler } from 'express';
 import type { ServiceMetrics } from '../../observability/metrics.js';
+import { pathOf } from '../request-url.js';
 import type { RouteTemplateResolver } from '../route-templates.js';
 
 /** Route label of requests no documented route matches (never the raw path). */
@@ -22,9 +23,7 @@ export function createHttpMetrics(
   // One shared listener (`this` is the response) rather than a closure per request.
   function recordResponse(this: TimedResponse): void {
     const req = this.req as Request;
-    const path = req.originalUrl;
-    const query = path.indexOf('?');
-    const route = resolveRoute(query === -1 ? path : path.slice(0, query)) ?? UNMATCHED_ROUTE;
+    const route = resolveRoute(pathOf(req.originalUrl)) ?? UNMATCHED_ROUTE;
     record(req.method, route, this.statusCode, (performance.now() - (this[STARTED] ?? 0)) / 1000);
   }
   return (_req, res, next) => {

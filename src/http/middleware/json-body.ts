@@ -35,7 +35,7 @@ function hasPollutingKey(body: unknown): boolean {
  * JSON-only body parsing: a body in any other media type is refused with 415 before it is
  * read; a body over `limit` is refused with 413; prototype-polluting keys with 400.
  */
-export function jsonBody(limit: string): RequestHandler[] {
+export function jsonBody(limit: string): RequestHandler {
   const parse = express.json({ limit, strict: true, type: 'application/json' });
   const requireJson: RequestHandler = (req, _res, next) => {
     if (hasBody(req) && !req.is('application/json')) {
@@ -59,7 +59,7 @@ export function jsonBody(limit: string): RequestHandler[] {
   };
   // One handler instead of three router layers; a request with neither Content-Length nor
   // Transfer-Encoding has no body by any definition (ours or body-parser's), so it skips all.
-  const guard: RequestHandler = (req, res, next) => {
+  return (req, res, next) => {
     if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
       next();
       return;
@@ -69,5 +69,4 @@ export function jsonBody(limit: string): RequestHandler[] {
       else parseChecked(req, res, next);
     });
   };
-  return [guard];
 }

@@ -2,6 +2,7 @@ import type { PartnerAuthConfig } from '../../config/config-types.js';
 import type { ErrorCode } from '../../errors/app-errors.js';
 import { REQUEST_ID_FORMAT } from '../../observability/request-id-format.js';
 import { PROBLEM_CODES, statusOf } from '../problem.js';
+import { guardErrors, type ResponseSpec, type RouteSpec } from '../route-spec.js';
 import {
   acceptsUndefined,
   type JsonSchema,
@@ -9,7 +10,6 @@ import {
   type ParameterObject,
   parametersOf,
 } from './json-schema.js';
-import type { ResponseSpec, RouteSpec } from './route-spec.js';
 import { securityFor } from './security-schemes.js';
 
 export type OpenApiDocument = Record<string, unknown> & { openapi: string; paths: Record<string, unknown> };
@@ -84,14 +84,14 @@ function operationOf(route: RouteSpec, sessionSecurity: unknown): Record<string,
     ...(route.query ? parametersOf(route.query, 'query') : []),
     ...(route.headers ? parametersOf(route.headers, 'header') : []),
   ];
-  const responses: Record<string, unknown> = problemResponses(route.errors);
+  const responses: Record<string, unknown> = problemResponses([...guardErrors(route.guard), ...route.errors]);
   for (const [status, spec] of Object.entries(route.responses)) responses[status] = successResponse(spec);
   return {
     operationId: route.operationId,
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    security: route.auth === 'none' ? [] : sessionSecurity,
+    security: route.guard.session ? sessionSecurity : [],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
       ? {

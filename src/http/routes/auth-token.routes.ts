@@ -1,8 +1,8 @@
-import { type RequestHandler, Router } from 'express';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AuthTokenIssuer } from '../../tokens/auth-token-issuer.js';
 import { partnerUserId } from '../middleware/partner-session.js';
-import { JSON_BODY_ERRORS, LIMITED_SESSION_ERRORS, type RouteSpec } from '../openapi/route-spec.js';
+import { CLIENT_JSON_LIMIT, type RouteGuard, type RouteSpec } from '../route-spec.js';
 import { parseInput } from '../validation.js';
 
 // Unknown fields are dropped: the user is whoever the verified session says, never the body.
@@ -16,24 +16,9 @@ export const authTokenGrantSchema = z.object({
   gatewayName: z.string(),
 });
 
-const authTokenRoute = {
-  path: '/auth-token',
-  summary: 'Mint a smallcaseAuthToken for the partner user',
-  description:
-    'Guest token for an unlinked user, connected token for a linked one. `Cache-Control: no-store`.',
-  tag: 'tokens',
-  auth: 'partnerSession',
-  responses: { 200: { description: 'A fresh token', body: authTokenGrantSchema } },
-  errors: [...LIMITED_SESSION_ERRORS, ...JSON_BODY_ERRORS, 'store_unavailable'],
-} as const satisfies Omit<RouteSpec, 'method' | 'operationId'>;
+const guard: RouteGuard = { session: true, rateLimit: 'tokens', jsonBody: CLIENT_JSON_LIMIT };
 
-export const authTokenRoutes: readonly RouteSpec[] = [
-  { ...authTokenRoute, method: 'post', operationId: 'createAuthToken', body: authTokenBody },
-  { ...authTokenRoute, method: 'get', operationId: 'getAuthToken' },
-];
-
-export function createAuthTokenRouter(issuer: AuthTokenIssuer): Router {
-  const router = Router();
+export function authTokenRoutes(issuer: AuthTokenIssuer): RouteSpec[] {
   const handler: RequestHandler = async (req, res) => {
     // No body (the usual call) is valid by the schema; only a sent body needs parsing.
     if (req.method === 'POST' && req.body !== undefined) parseInput(authTokenBody, req.body, 'body');
@@ -41,7 +26,19 @@ export function createAuthTokenRouter(issuer: AuthTokenIssuer): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.json(grant);
   };
-  router.get('/auth-token', handler);
-  router.post('/auth-token', handler);
-  return router;
+  const route = {
+    path: '/auth-token',
+    guard,
+    handler,
+    summary: 'Mint a smallcaseAuthToken for the partner user',
+    description:
+      'Guest token for an unlinked user, connected token for a linked one. `Cache-Control: no-store`.',
+    tag: 'tokens',
+    responses: { 200: { description: 'A fresh token', body: authTokenGrantSchema } },
+    errors: ['store_unavailable'],
+  } as const satisfies Omit<RouteSpec, 'method' | 'operationId'>;
+  return [
+    { ...route, method: 'post', operationId: 'createAuthToken', body: authTokenBody },
+    { ...route, method: 'get', operationId: 'getAuthToken' },
+  ];
 }

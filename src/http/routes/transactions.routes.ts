@@ -1,16 +1,10 @@
-import { Router } from 'express';
 import { z } from 'zod';
 import { TRANSACTION_ID } from '../../gateway/gateway-ids.js';
 import { parseIdempotencyKey } from '../../transactions/idempotency.js';
 import { transactionRequest } from '../../transactions/transaction-intents.js';
 import type { TransactionService } from '../../transactions/transaction-service.js';
 import { partnerUserId } from '../middleware/partner-session.js';
-import {
-  JSON_BODY_ERRORS,
-  LIMITED_SESSION_ERRORS,
-  type RouteSpec,
-  UPSTREAM_ERRORS,
-} from '../openapi/route-spec.js';
+import { CLIENT_JSON_LIMIT, type RouteGuard, type RouteSpec, UPSTREAM_ERRORS } from '../route-spec.js';
 import { parseInput } from '../validation.js';
 
 const transactionIdParam = z.object({
@@ -46,66 +40,64 @@ const detailsSchema = z.object({
   updatedAt: z.string().meta({ format: 'date-time' }),
 });
 
-export const transactionsRoutes: readonly RouteSpec[] = [
-  {
-    method: 'post',
-    path: '/transactions',
-    operationId: 'createTransaction',
-    summary: 'Create a Gateway transaction for the partner user',
-    description:
-      'Body validated per intent; the token the intent needs is chosen here. Rate-limited like /auth-token.',
-    tag: 'transactions',
-    auth: 'partnerSession',
-    headers: idempotencyHeader,
-    body: transactionRequest,
-    responses: { 201: { description: 'The upstream transaction', body: createdSchema } },
-    errors: [
-      ...LIMITED_SESSION_ERRORS,
-      ...JSON_BODY_ERRORS,
-      'broker_not_linked',
-      'already_linked',
-      'idempotency_conflict',
-      ...UPSTREAM_ERRORS,
-      'store_unavailable',
-    ],
-  },
-  {
-    method: 'get',
-    path: '/transactions/:transactionId',
-    operationId: 'getTransaction',
-    summary: "The caller's transaction, with the Gateway's current status",
-    tag: 'transactions',
-    auth: 'partnerSession',
-    params: transactionIdParam,
-    responses: { 200: { description: 'Upstream details merged with our record', body: detailsSchema } },
-    errors: ['unauthenticated', 'invalid_request', 'not_found', ...UPSTREAM_ERRORS, 'store_unavailable'],
-  },
-];
+// The contract's rate limit covers all of `/transactions`, reads included.
+const guard: RouteGuard = { session: true, rateLimit: 'tokens', jsonBody: CLIENT_JSON_LIMIT };
 
-export function createTransactionsRouter(service: TransactionService): Router {
-  const router = Router();
-  router.post('/transactions', async (req, res) => {
-    const request = parseInput(transactionRequest, req.body, 'body');
-    const idempotencyKey = parseIdempotencyKey(req.get('idempotency-key'));
-    const result = await service.create({
-      partnerUserId: partnerUserId(req),
-      request,
-      requestId: String(req.id),
-      idempotencyKey,
-    });
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.setHeader('Cache-Control', 'no-store');
-    res.status(201).json(result.body);
-  });
-  router.get('/transactions/:transactionId', async (req, res) => {
-    const { transactionId } = parseInput(transactionIdParam, req.params, 'path');
-    const view = await service.get({
-      partnerUserId: partnerUserId(req),
-      transactionId,
-      requestId: String(req.id),
-    });
-    res.setHeader('Cache-Control', 'no-store');
-    res.json(view);
-  });
-  return router;
+export function transactionsRoutes(service: TransactionService): RouteSpec[] {
+  return [
+    {
+      method: 'post',
+      path: '/transactions',
+      guard,
+      handler: async (req, res) => {
+        const request = parseInput(transactionRequest, req.body, 'body');
+        const idempotencyKey = parseIdempotencyKey(req.get('idempotency-key'));
+        const result = await service.create({
+          partnerUserId: partnerUserId(req),
+          request,
+          requestId: String(req.id),
+          idempotencyKey,
+        });
+        if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+        res.setHeader('Cache-Control', 'no-store');
+        res.status(201).json(result.body);
+      },
+      operationId: 'createTransaction',
+      summary: 'Create a Gateway transaction for the partner user',
+      description:
+        'Body validated per intent; the token the intent needs is chosen here. Rate-limited like /auth-token.',
+      tag: 'transactions',
+      headers: idempotencyHeader,
+      body: transactionRequest,
+      responses: { 201: { description: 'The upstream transaction', body: createdSchema } },
+      errors: [
+        'broker_not_linked',
+        'already_linked',
+        'idempotency_conflict',
+        ...UPSTREAM_ERRORS,
+        'store_unavailable',
+      ],
+    },
+    {
+      method: 'get',
+      path: '/transactions/:transactionId',
+      guard,
+      handler: async (req, res) => {
+        const { transactionId } = parseInput(transactionIdParam, req.params, 'path');
+        const view = await service.get({
+          partnerUserId: partnerUserId(req),
+          transactionId,
+          requestId: String(req.id),
+        });
+        res.setHeader('Cache-Control', 'no-store');
+        res.json(view);
+      },
+      operationId: 'getTransaction',
+      summary: "The caller's transaction, with the Gateway's current status",
+      tag: 'transactions',
+      params: transactionIdParam,
+      responses: { 200: { description: 'Upstream details merged with our record', body: detailsSchema } },
+      errors: ['invalid_request', 'not_found', ...UPSTREAM_ERRORS, 'store_unavailable'],
+    },
+  ];
 }
