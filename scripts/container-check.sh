@@ -8,13 +8,14 @@
 # GET /readyz answer 200; it runs as a non-root user; the HEALTHCHECK passes inside; SIGTERM stops it
 # with exit code 0 well within its 25 s shutdown grace. Exits 1 at the first failed check.
 # Needs docker or podman (CONTAINER_ENGINE=docker|podman to choose) and curl. podman builds with
-# `--format docker`: its default OCI format drops HEALTHCHECK.
+# `--format docker`: its default OCI format drops HEALTHCHECK. CONTAINER_BUILD_FLAGS adds build
+# flags, e.g. "--network host --pull=never" on a machine with local base images only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '%s\n' "$*"; }
 die() { say "FAIL $*" >&2; exit 1; }
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 
 ENV_FILE="" PORT=18080 IMAGE=gateway-token-service:check
 while [ $# -gt 0 ]; do
@@ -56,7 +57,9 @@ fi
 
 # 1. Build.
 format=(); [ "$ENGINE" = podman ] && format=(--format docker)
-"$ENGINE" build "${format[@]}" -t "$IMAGE" . || die "$ENGINE build"
+read -r -a extra <<<"${CONTAINER_BUILD_FLAGS:-}"
+# ${a[@]+"${a[@]}"}: an empty array under `set -u` on macOS's bash 3.2.
+"$ENGINE" build ${format[@]+"${format[@]}"} ${extra[@]+"${extra[@]}"} -t "$IMAGE" . || die "$ENGINE build"
 say "PASS build $IMAGE ($ENGINE)"
 if [ "$ENGINE" = podman ]; then HC=$(podman image inspect -f '{{if .HealthCheck}}{{json .HealthCheck.Test}}{{end}}' "$IMAGE")
 else HC=$(docker image inspect -f '{{if .Config.Healthcheck}}{{json .Config.Healthcheck.Test}}{{end}}' "$IMAGE"); fi
