@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { exitWithUsage, readArgs } from '../src/cli/cli-args.js';
 import { readDotenvFile, withDevelopmentDotenv } from '../src/config/development-dotenv.js';
 import {
   DEVELOPMENT_SECRETS_PATH,
@@ -17,27 +17,22 @@ Signs with GATEWAY_API_SECRET (or GATEWAY_API_SECRET_FILE) from the environment 
 when neither sets it, with the one npm start keeps in ${DEVELOPMENT_SECRETS_PATH}. Prints the response status.`;
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
+  return exitWithUsage(message, USAGE);
 }
 
 function options() {
-  try {
-    return parseArgs({
-      options: {
-        url: { type: 'string' },
-        'smallcase-auth-id': { type: 'string' },
-        'transaction-id': { type: 'string' },
-        timestamp: { type: 'string' },
-        ms: { type: 'boolean', default: false },
-        body: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    return fail((error as Error).message);
-  }
+  return readArgs(
+    {
+      url: { type: 'string' },
+      'smallcase-auth-id': { type: 'string' },
+      'transaction-id': { type: 'string' },
+      timestamp: { type: 'string' },
+      ms: { type: 'boolean', default: false },
+      body: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    USAGE,
+  );
 }
 
 function extraFields(text: string | undefined): Record<string, unknown> {

@@ -14,6 +14,7 @@ import type { JwksTuning } from './partner-auth/session-token-verifier.js';
 import type { Store } from './store/store.js';
 import { observeStoreFailures, withStoreDeadline } from './store/store-deadline.js';
 import { type AuthTokenIssuer, createAuthTokenIssuer } from './tokens/auth-token-issuer.js';
+import { createSuccessTokenVerifier } from './tokens/success-token-verifier.js';
 import { createTokenMinter } from './tokens/token-minter.js';
 import { createUserTokens } from './tokens/user-tokens.js';
 import { createTransactionService, type TransactionService } from './transactions/transaction-service.js';
@@ -87,6 +88,7 @@ function gatewayClientFor(config: Config, baseUrl: string, metrics: ServiceMetri
     baseUrl,
     gatewayName: config.gatewayName,
     apiSecret: config.gatewayApiSecret,
+    verifySuccessToken: createSuccessTokenVerifier(config.gatewaySecret),
     timeoutMs: config.gatewayTimeoutMs,
     paths: createGatewayPaths({
       gatewayName: config.gatewayName,
@@ -124,6 +126,7 @@ export function createServices(infrastructure: Infrastructure): Services {
     tokens,
     gatewayTimeoutMs: config.gatewayTimeoutMs,
     logger,
+    allowedIntents: config.gatewayIntents,
     ...(infrastructure.emulatorStartedAt ? { emulatorStartedAt: infrastructure.emulatorStartedAt } : {}),
   });
   const planner = createWebhookEffectPlanner({
@@ -148,6 +151,7 @@ export function createServices(infrastructure: Infrastructure): Services {
     holdings: createHoldingsService({ gateway, tokens, snapshots: store.holdings }),
     webhooks: createWebhookService({
       apiSecret: config.gatewayApiSecret,
+      previousApiSecret: config.gatewayApiSecretPrevious,
       maxAgeSeconds: config.webhookMaxAgeSeconds,
       webhooks: store.webhooks,
       planner,

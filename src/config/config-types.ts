@@ -15,6 +15,8 @@ export type PartnerAuthConfig =
       algorithms: readonly string[] | undefined;
       userClaim: string;
       sessionCookie: string | undefined;
+      /** A session whose `exp` lies further ahead than this is refused. */
+      maxLifetimeSeconds: number;
     }
   | { mode: 'header'; userHeader: string; proxySecret: string };
 
@@ -26,6 +28,8 @@ export interface Config {
   readonly gatewayName: string;
   readonly gatewaySecret: string;
   readonly gatewayApiSecret: string;
+  /** During an apiSecret rotation: also accepted as the webhook checksum key; never sent upstream. */
+  readonly gatewayApiSecretPrevious: string | undefined;
   /** Undefined in development when the bundled emulator should be started as the upstream. */
   readonly gatewayApiUrl: string | undefined;
   readonly gatewayTimeoutMs: number;
@@ -36,6 +40,8 @@ export interface Config {
   readonly gatewayHoldingsPath: string | undefined;
   /** Engine read paths that `GET /engine/*path` may reach; unset: the client's default list. */
   readonly gatewayEnginePaths: readonly string[] | undefined;
+  /** Intents `POST /transactions` accepts (GATEWAY_INTENTS); unset: every intent the service validates. */
+  readonly gatewayIntents: readonly string[] | undefined;
   readonly authTokenTtlSeconds: number;
   readonly databaseUrl: string;
   readonly redisUrl: string | undefined;

@@ -1,4 +1,6 @@
+import { TRANSACTION_INTENTS } from '../transactions/transaction-intents.js';
 import { type Context, MIN_SECRET_BYTES, parseUrl, requiredSecret } from './config-context.js';
+import { readSecret } from './secret-source.js';
 
 export const PRODUCTION_GATEWAY_API_URL = 'https://gatewayapi.smallcase.com';
 
@@ -11,6 +13,48 @@ export function parseGatewaySecret(ctx: Context): string | undefined {
     );
   }
   return gatewaySecret;
+}
+
+/**
+ * Reads GATEWAY_API_SECRET_PREVIOUS (or its `_FILE` form), the apiSecret being rotated out: webhooks
+ * keyed with it are still accepted. Optional; when set it must be a real, different secret.
+ */
+export function parseGatewayApiSecretPrevious(ctx: Context, current: string | undefined): string | undefined {
+  const value = readSecret(ctx.env, 'GATEWAY_API_SECRET_PREVIOUS', ctx.readFile, ctx.problems);
+  if (value === undefined || value === '') return undefined;
+  if (value.trim() === '') {
+    ctx.problems.push(
+      'GATEWAY_API_SECRET_PREVIOUS: must not be whitespace (leave it unset when not rotating)',
+    );
+    return undefined;
+  }
+  if (value === current) {
+    ctx.problems.push('GATEWAY_API_SECRET_PREVIOUS: must differ from GATEWAY_API_SECRET');
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * Reads GATEWAY_INTENTS, the comma-separated intents `POST /transactions` accepts; unset (or
+ * empty) leaves the service's default, every intent it validates.
+ */
+export function parseIntents(ctx: Context): readonly string[] | undefined {
+  const raw = ctx.env.GATEWAY_INTENTS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const known = new Set<string>(TRANSACTION_INTENTS);
+  const intents = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const intent of intents) {
+    if (!known.has(intent)) {
+      ctx.problems.push(
+        `GATEWAY_INTENTS: ${JSON.stringify(intent.slice(0, 40))} is not one of ${TRANSACTION_INTENTS.join(', ')}`,
+      );
+    }
+  }
+  return Object.freeze([...new Set(intents)]);
 }
 
 /** Reads GATEWAY_NAME: required in production, `gatewaydemo` in development. */

@@ -2,10 +2,12 @@ import { type Context, integer, requiredSecret } from './config-context.js';
 import type { Config, LoadedConfig, NodeEnv, PartnerAuthConfig } from './config-types.js';
 import {
   parseEnginePaths,
+  parseGatewayApiSecretPrevious,
   parseGatewayApiUrl,
   parseGatewayName,
   parseGatewaySecret,
   parseHoldingsPath,
+  parseIntents,
 } from './gateway-config.js';
 import { parseCorsOrigins, parseTrustProxy } from './network-config.js';
 import { parsePartnerAuth } from './partner-auth-config.js';
@@ -54,6 +56,7 @@ export function loadConfig(
   // Secrets first: the partner key is checked against GATEWAY_SECRET, and problems keep this order.
   const gatewaySecret = parseGatewaySecret(ctx);
   const gatewayApiSecret = requiredSecret(ctx, 'GATEWAY_API_SECRET');
+  const gatewayApiSecretPrevious = parseGatewayApiSecretPrevious(ctx, gatewayApiSecret);
   const partnerAuth = parsePartnerAuth(ctx, gatewaySecret);
 
   const config: Config = {
@@ -64,10 +67,12 @@ export function loadConfig(
     gatewayName: parseGatewayName(ctx),
     gatewaySecret: gatewaySecret ?? '',
     gatewayApiSecret: gatewayApiSecret ?? '',
+    gatewayApiSecretPrevious,
     gatewayApiUrl: parseGatewayApiUrl(ctx),
     gatewayTimeoutMs: integer(ctx, 'GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
     gatewayHoldingsPath: parseHoldingsPath(ctx),
     gatewayEnginePaths: parseEnginePaths(ctx),
+    gatewayIntents: parseIntents(ctx),
     authTokenTtlSeconds: integer(ctx, 'AUTH_TOKEN_TTL_SECONDS', 3600, 60, 86_400),
     databaseUrl: parseDatabaseUrl(ctx),
     redisUrl: parseRedisUrl(ctx),
@@ -75,7 +80,8 @@ export function loadConfig(
     corsOrigins: parseCorsOrigins(ctx),
     trustProxy: parseTrustProxy(ctx),
     rateLimitPerMinute: integer(ctx, 'RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
-    webhookMaxAgeSeconds: integer(ctx, 'WEBHOOK_MAX_AGE_SECONDS', 259_200, 60, 31_536_000),
+    // Four days: the Gateway redelivers 15 min, 24 h and 48 h after a failure, perhaps with the first timestamp.
+    webhookMaxAgeSeconds: integer(ctx, 'WEBHOOK_MAX_AGE_SECONDS', 345_600, 60, 31_536_000),
     logLevel: parseLogLevel(ctx),
     devLogin: parseDevLogin(ctx, partnerAuth),
     emulatorPort: integer(ctx, 'EMULATOR_PORT', DEFAULT_EMULATOR_PORT, 0, 65535),
@@ -85,6 +91,7 @@ export function loadConfig(
     GATEWAY_NAME: config.gatewayName,
     GATEWAY_SECRET: gatewaySecret,
     GATEWAY_API_SECRET: gatewayApiSecret,
+    GATEWAY_API_SECRET_PREVIOUS: gatewayApiSecretPrevious,
     ...(partnerAuth.mode === 'jwt' && partnerAuth.key.kind === 'secret'
       ? { PARTNER_JWT_SECRET: partnerAuth.key.secret }
       : {}),

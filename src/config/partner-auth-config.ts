@@ -1,5 +1,12 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { type Context, developmentSecret, MIN_SECRET_BYTES, parseUrl, weakSecret } from './config-context.js';
+import {
+  type Context,
+  developmentSecret,
+  integer,
+  MIN_SECRET_BYTES,
+  parseUrl,
+  weakSecret,
+} from './config-context.js';
 import type { PartnerAuthConfig, PartnerKeySource } from './config-types.js';
 import { ASYMMETRIC_ALGORITHMS, algorithmsForPublicKey, HMAC_ALGORITHMS } from './partner-key-algorithms.js';
 import { readSecret } from './secret-source.js';
@@ -25,6 +32,7 @@ export function parsePartnerAuth(ctx: Context, gatewaySecret: string | undefined
     algorithms: parseAlgorithms(ctx, key),
     userClaim: parseClaimName(ctx),
     sessionCookie: parseCookieName(ctx),
+    maxLifetimeSeconds: integer(ctx, 'PARTNER_JWT_MAX_LIFETIME_SECONDS', 2_592_000, 60, 31_536_000),
   };
 }
 

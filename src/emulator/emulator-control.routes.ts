@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { postWebhook } from '../webhooks/post-webhook.js';
 import { signWebhook } from '../webhooks/webhook-checksum.js';
 import { transactionView } from './emulator-gateway.routes.js';
+import { postbackKindOf } from './emulator-postbacks.js';
 import type { EmulatorState, Fault } from './emulator-state.js';
 import { completionWebhook } from './emulator-webhook-payloads.js';
 import type { EmulatorWebhooks } from './emulator-webhooks.js';
@@ -37,6 +38,7 @@ const faultBody = z.discriminatedUnion('kind', [
       .default(4 * 1024 * 1024),
     count: z.int().min(1).max(1000).default(1),
   }),
+  z.object({ kind: z.literal('answer'), data: z.unknown(), count: z.int().min(1).max(1000).default(1) }),
 ]);
 const webhookBody = z.object({
   url: z.url({ protocol: /^https?$/ }),
@@ -80,7 +82,7 @@ export function createEmulatorControlRouter(options: {
     }
     Object.assign(trx, { status: 'COMPLETED', updatedAt: now(), ...parsed.data });
     state.accounts.set(parsed.data.smallcaseAuthId, parsed.data.broker);
-    options.webhooks?.dispatch(completionWebhook(trx, options.apiSecret, now()));
+    options.webhooks?.dispatch(completionWebhook(trx, options.apiSecret, now()), postbackKindOf(trx));
     return res.json(transactionView(trx, now()));
   });
 

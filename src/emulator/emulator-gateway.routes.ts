@@ -1,5 +1,8 @@
 import { type Response, Router } from 'express';
+import { TRANSACTION_INTENTS } from '../transactions/transaction-intents.js';
 import { principalOf } from './emulator-auth.js';
+import { detailsView, type EmulatorShapes, writeDate } from './emulator-details-shape.js';
+import type { TransactionLifetimes } from './emulator-expiry.js';
 import {
   holdingsFor,
   investmentsFor,
@@ -7,17 +10,18 @@ import {
   smallcaseList,
   smallcaseProfile,
 } from './emulator-fixtures.js';
-import { type EmulatedTransaction, type EmulatorState, TRANSACTION_TTL_MS } from './emulator-state.js';
+import type { EmulatedTransaction, EmulatorState } from './emulator-state.js';
 
+// The intents the service sends and the rest of the Gateway's constants (docs/gateway.md).
 const KNOWN_INTENTS = new Set([
-  'CONNECT',
-  'TRANSACTION',
-  'SIP_SETUP',
-  'IMR_SETUP',
-  'HOLDINGS_IMPORT',
-  'FETCH_FUNDS',
-  'AUTHORISE_HOLDINGS',
-  'MF_HOLDINGS_IMPORT',
+  ...TRANSACTION_INTENTS,
+  'SUBSCRIPTION',
+  'CANCEL_AMO',
+  'ONBOARDING',
+  'MANDATE',
+  'CANCEL_ORDER',
+  'PLEDGE',
+  'UNPLEDGE',
 ]);
 const CONNECTED_ONLY = new Set(['SIP_SETUP', 'IMR_SETUP', 'FETCH_FUNDS', 'AUTHORISE_HOLDINGS']);
 
@@ -25,7 +29,7 @@ const ok = (res: Response, data: unknown) => res.json({ success: true, errors: n
 const fail = (res: Response, status: number, message: string, errorType = 'InputException') =>
   res.status(status).json({ success: false, errors: [message], data: null, errorType });
 
-/** The transaction-details shape the emulator answers with (see docs/gateway.md). */
+/** A transaction as the control endpoints show it: always flat with ISO dates, whatever `/shape` chose. */
 export function transactionView(trx: EmulatedTransaction, now: number): Record<string, unknown> {
   return {
     transactionId: trx.transactionId,
@@ -43,8 +47,20 @@ export function transactionView(trx: EmulatedTransaction, now: number): Record<s
   };
 }
 
+/** How the answers are shaped (`POST /__emulator/shape`) and how long transactions live. */
+export interface EmulatorFidelity {
+  readonly shapes: EmulatorShapes;
+  readonly lifetimes: TransactionLifetimes;
+  /** The connected token of a completed transaction's `success` object. */
+  signSuccessToken(smallcaseAuthId: string): string;
+}
+
 /** The Gateway's partner API paths, mounted behind the secret/JWT check. */
-export function createEmulatorGatewayRouter(state: EmulatorState, now: () => number): Router {
+export function createEmulatorGatewayRouter(
+  state: EmulatorState,
+  now: () => number,
+  fidelity: EmulatorFidelity,
+): Router {
   const router = Router({ mergeParams: true });
 
   router.post('/gateway/:gatewayName/transaction', (req, res) => {
@@ -66,7 +82,7 @@ export function createEmulatorGatewayRouter(state: EmulatorState, now: () => num
       intent,
       status: 'INITIALIZED',
       createdAt: at,
-      expireAt: at + TRANSACTION_TTL_MS,
+      expireAt: at + fidelity.lifetimes.lifetimeMs(intent),
       updatedAt: at,
       createdBy: principal.kind === 'connected' ? principal.smallcaseAuthId : null,
       smallcaseAuthId: null,
@@ -76,7 +92,10 @@ export function createEmulatorGatewayRouter(state: EmulatorState, now: () => num
       notes: typeof body.notes === 'string' ? body.notes : null,
     };
     state.transactions.set(trx.transactionId, trx);
-    return ok(res, { transactionId: trx.transactionId, expireAt: new Date(trx.expireAt).toISOString() });
+    return ok(res, {
+      transactionId: trx.transactionId,
+      expireAt: writeDate(trx.expireAt, fidelity.shapes.expireAt),
+    });
   });
 
   router.get('/v1/:gatewayName/engine/transactiondetails', (req, res) => {
@@ -88,7 +107,7 @@ export function createEmulatorGatewayRouter(state: EmulatorState, now: () => num
       const owner = trx.smallcaseAuthId ?? trx.createdBy;
       if (owner !== principal.smallcaseAuthId) return fail(res, 403, 'UserMismatch', 'AccessDenied');
     }
-    return ok(res, transactionView(trx, now()));
+    return ok(res, detailsView(trx, now(), fidelity.shapes, fidelity.signSuccessToken));
   });
 
   const connectedOnly = (res: Response): string | undefined => {

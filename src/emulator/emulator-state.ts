@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 
-export const TRANSACTION_TTL_MS = 5 * 60 * 1000;
-
 export interface EmulatedTransaction {
   readonly transactionId: string;
   readonly intent: string;
@@ -23,7 +21,9 @@ export type Fault =
   | { kind: 'status'; status: number }
   | { kind: 'redirect'; location: string }
   | { kind: 'html' }
-  | { kind: 'oversize'; bytes: number };
+  | { kind: 'oversize'; bytes: number }
+  /** Answers with this envelope `data` (status 200), whatever the request: any shape a test needs. */
+  | { kind: 'answer'; data: unknown };
 
 export interface RecordedRequest {
   readonly method: string;

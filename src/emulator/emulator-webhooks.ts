@@ -1,29 +1,33 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { type PostbackKind, type PostbackUrls, postbackUrlFor } from './emulator-postbacks.js';
+import { redeliveryWaitsMs } from './emulator-redelivery.js';
 
-export interface WebhookTarget {
-  /** Where completion webhooks go; none are sent without it. */
-  readonly url?: string | undefined;
-  /** Deliveries tried in all (first try included); default 5. */
+export interface WebhookTarget extends PostbackUrls {
+  /** Divides the Gateway's redelivery waits (15 min, 24 h, 48 h); default 1 (the real schedule). */
+  readonly speedUp?: number;
+  /** Deliveries tried in all, first try included; default 4 (the Gateway's first try and three retries). */
   readonly maxAttempts?: number;
-  /** Delay before the first redelivery, doubled each time; default 1000 ms. */
-  readonly backoffMs?: number;
   readonly timeoutMs?: number;
 }
 
 export interface WebhookDelivery {
+  readonly kind: PostbackKind;
   readonly url: string;
   readonly payload: Readonly<Record<string, unknown>>;
   /** One entry per try: the HTTP status, or the transport error's message. */
   readonly attempts: Array<number | string>;
+  /** The wait before each redelivery, in ms. */
+  readonly waitsMs: number[];
   delivered: boolean;
 }
 
 export interface EmulatorWebhooks {
-  /** Changes the target for later webhooks (tests point it at an app that started after the emulator). */
+  /** Changes the given settings for later webhooks (`urls` is replaced as a whole). */
   configure(target: WebhookTarget): void;
-  /** Sends `payload` in the background, redelivering on non-2xx or a transport error. */
-  dispatch(payload: Record<string, unknown>): void;
+  readonly target: WebhookTarget;
+  /** Sends `payload` to the URL for `kind` in the background, redelivering on non-2xx or a transport error. */
+  dispatch(payload: Record<string, unknown>, kind?: PostbackKind): void;
   readonly deliveries: readonly WebhookDelivery[];
   /** Resolves when every dispatched webhook was delivered or gave up. */
   idle(): Promise<void>;
@@ -33,41 +37,52 @@ export interface EmulatorWebhooks {
 
 const MAX_KEPT_DELIVERIES = 200;
 
-/** Completion webhooks with bounded, exponentially backed-off redelivery (like a real sender). */
+/**
+ * Postbacks as the Gateway sends them: one URL per event kind (or a default), redelivered on the
+ * Gateway's schedule after a failure, sped up for development and tests. A redelivery repeats the
+ * first payload exactly, timestamp included (whether the Gateway re-signs is not known).
+ */
 export function createEmulatorWebhooks(initial: WebhookTarget = {}): EmulatorWebhooks {
   let target = initial;
   const deliveries: WebhookDelivery[] = [];
   const pending = new Set<Promise<void>>();
   const stop = new AbortController();
 
+  async function attempt(delivery: WebhookDelivery, timeoutMs: number): Promise<boolean> {
+    try {
+      const response = await request(delivery.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'gateway-emulator' },
+        body: JSON.stringify(delivery.payload),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: stop.signal,
+      });
+      await response.body.dump();
+      delivery.attempts.push(response.statusCode);
+      return response.statusCode >= 200 && response.statusCode < 300;
+    } catch (error) {
+      delivery.attempts.push(error instanceof Error ? error.message : String(error));
+      return false;
+    }
+  }
+
   async function deliver(delivery: WebhookDelivery, settings: WebhookTarget): Promise<void> {
-    const maxAttempts = settings.maxAttempts ?? 5;
-    const timeout = settings.timeoutMs ?? 5000;
-    for (let attempt = 1; attempt <= maxAttempts && !stop.signal.aborted; attempt += 1) {
-      if (attempt > 1) {
+    const timeoutMs = settings.timeoutMs ?? 5000;
+    const waits = redeliveryWaitsMs({ speedUp: settings.speedUp, maxAttempts: settings.maxAttempts });
+    for (let tried = 0; tried <= waits.length && !stop.signal.aborted; tried += 1) {
+      const waitMs = waits[tried - 1];
+      if (waitMs !== undefined) {
+        delivery.waitsMs.push(waitMs);
         try {
-          await sleep((settings.backoffMs ?? 1000) * 2 ** (attempt - 2), undefined, { signal: stop.signal });
+          await sleep(waitMs, undefined, { signal: stop.signal });
         } catch {
           return;
         }
       }
-      try {
-        const response = await request(delivery.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'gateway-emulator' },
-          body: JSON.stringify(delivery.payload),
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
-          signal: stop.signal,
-        });
-        await response.body.dump();
-        delivery.attempts.push(response.statusCode);
-        if (response.statusCode >= 200 && response.statusCode < 300) {
-          delivery.delivered = true;
-          return;
-        }
-      } catch (error) {
-        delivery.attempts.push(error instanceof Error ? error.message : String(error));
+      if (await attempt(delivery, timeoutMs)) {
+        delivery.delivered = true;
+        return;
       }
     }
   }
@@ -76,9 +91,13 @@ export function createEmulatorWebhooks(initial: WebhookTarget = {}): EmulatorWeb
     configure(next) {
       target = { ...target, ...next };
     },
-    dispatch(payload) {
-      if (!target.url) return;
-      const delivery: WebhookDelivery = { url: target.url, payload, attempts: [], delivered: false };
+    get target() {
+      return target;
+    },
+    dispatch(payload, kind = 'events') {
+      const url = postbackUrlFor(target, kind);
+      if (!url) return;
+      const delivery: WebhookDelivery = { kind, url, payload, attempts: [], waitsMs: [], delivered: false };
       deliveries.push(delivery);
       if (deliveries.length > MAX_KEPT_DELIVERIES) deliveries.shift();
       const running = deliver(delivery, target).finally(() => pending.delete(running));

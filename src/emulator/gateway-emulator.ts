@@ -2,9 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { listen } from '../lifecycle/http-server.js';
+import { createTokenMinter } from '../tokens/token-minter.js';
 import { createEmulatorAuth } from './emulator-auth.js';
 import { createEmulatorControlRouter } from './emulator-control.routes.js';
-import { createEmulatorGatewayRouter } from './emulator-gateway.routes.js';
+import { defaultShapes } from './emulator-details-shape.js';
+import { createTransactionLifetimes } from './emulator-expiry.js';
+import { createEmulatorFidelityRouter } from './emulator-fidelity.routes.js';
+import { createEmulatorGatewayRouter, type EmulatorFidelity } from './emulator-gateway.routes.js';
 import { createEmulatorState, type EmulatorState, recordRequest } from './emulator-state.js';
 import { createEmulatorWebhooks, type EmulatorWebhooks, type WebhookTarget } from './emulator-webhooks.js';
 
@@ -61,6 +65,9 @@ function faultInjector(state: EmulatorState, hanging: Set<express.Response>): Re
           .type('application/json')
           .send(`{"success":true,"errors":null,"data":"${'x'.repeat(fault.bytes)}"}`);
         return;
+      case 'answer':
+        res.json({ success: true, errors: null, data: fault.data });
+        return;
     }
   };
 }
@@ -78,16 +85,24 @@ export function createGatewayEmulator(options: GatewayEmulatorOptions): GatewayE
   const state = createEmulatorState();
   const hanging = new Set<express.Response>();
   const webhooks = createEmulatorWebhooks(options.webhook);
+  // The Gateway hands back connected tokens valid for one hour (the docs' sample: exp = iat + 3600).
+  const successTokens = createTokenMinter({ gatewaySecret: options.gatewaySecret, ttlSeconds: 3600, now });
+  const fidelity: EmulatorFidelity = {
+    shapes: defaultShapes(),
+    lifetimes: createTransactionLifetimes(),
+    signSuccessToken: (id) => successTokens.mintConnected(id).smallcaseAuthToken,
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
   app.use('/__emulator', createEmulatorControlRouter({ state, apiSecret: options.apiSecret, now, webhooks }));
+  app.use('/__emulator', createEmulatorFidelityRouter({ ...fidelity, webhooks }));
   app.use(faultInjector(state, hanging));
   app.use(express.json({ limit: '100kb' }));
   const auth = createEmulatorAuth(options);
   app.use(['/gateway/:gatewayName', '/v1/:gatewayName'], auth);
-  app.use(createEmulatorGatewayRouter(state, now));
+  app.use(createEmulatorGatewayRouter(state, now, fidelity));
   app.use((_req, res) => {
     res.status(404).json(envelope('Not found'));
   });

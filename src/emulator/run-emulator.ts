@@ -9,32 +9,25 @@ import {
 } from '../config/development-secrets.js';
 import { DEFAULT_EMULATOR_PORT } from '../config/load-config.js';
 import { listenProblem } from '../lifecycle/listen-problem.js';
+import { parsePostbackUrls } from './emulator-postbacks.js';
 import { startGatewayEmulator } from './gateway-emulator.js';
 
-function fail(problem: string): never {
+function refuse(problem: string): never {
   process.stderr.write(`config error: ${problem}\n`);
   process.exit(1);
 }
 
 /**
- * The emulator's settings: the environment, then `.env`, then (in development) the secrets that
- * `npm start` keeps in ./data/dev-secrets.json, so that a service started alongside matches them.
+ * The secrets: the environment (or `.env`), else in development the ones `npm start` keeps in
+ * ./data/dev-secrets.json (created here when the emulator starts first), so that both agree.
  */
-function readSettings() {
-  const { env, problems } = withDevelopmentDotenv(process.env, readDotenvFile());
-  if (problems[0] !== undefined) fail(problems[0]);
-  const portText = env.EMULATOR_PORT || String(DEFAULT_EMULATOR_PORT);
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) fail('EMULATOR_PORT: must be a port number');
-  const webhookUrl = env.EMULATOR_WEBHOOK_URL || undefined;
-  if (webhookUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(webhookUrl)) {
-    fail('EMULATOR_WEBHOOK_URL: must be an http(s) URL');
-  }
-  let kept: Record<string, string> = {};
+function readSecrets(env: NodeJS.ProcessEnv) {
   const fromFile = unsetDevelopmentSecrets(env).filter((name) => name !== 'PARTNER_JWT_SECRET');
+  let kept: Record<string, string> = {};
   try {
     if (fromFile.length > 0) kept = loadOrCreateDevelopmentSecrets(DEVELOPMENT_SECRETS_PATH).secrets;
   } catch (error) {
-    if (error instanceof DevelopmentSecretsError) fail(error.message);
+    if (error instanceof DevelopmentSecretsError) refuse(error.message);
     throw error;
   }
   const random: string[] = [];
@@ -44,52 +37,79 @@ function readSettings() {
     random.push(name);
     return randomBytes(32).toString('base64url');
   };
+  const gatewaySecret = secret('GATEWAY_SECRET');
+  const apiSecret = secret('GATEWAY_API_SECRET');
+  const note =
+    random.length > 0
+      ? ` (random per start: ${random.join(', ')})`
+      : fromFile.length > 0
+        ? ` (${fromFile.join(', ')} from ${resolve(DEVELOPMENT_SECRETS_PATH)}, as npm start uses them)`
+        : '';
+  return { gatewaySecret, apiSecret, note };
+}
+
+/** The emulator's settings from the environment, then `.env`, then the kept development secrets. */
+function readSettings() {
+  const { env, problems } = withDevelopmentDotenv(process.env, readDotenvFile());
+  if (problems[0] !== undefined) refuse(problems[0]);
+  const portText = env.EMULATOR_PORT || String(DEFAULT_EMULATOR_PORT);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) refuse('EMULATOR_PORT: must be a port number');
+  const webhookUrl = env.EMULATOR_WEBHOOK_URL || undefined;
+  if (webhookUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(webhookUrl)) {
+    refuse('EMULATOR_WEBHOOK_URL: must be an http(s) URL');
+  }
+  const urls = parsePostbackUrls(env.EMULATOR_WEBHOOK_URLS ?? '');
+  if (typeof urls === 'string') refuse(`EMULATOR_WEBHOOK_URLS: ${urls}`);
+  const speedUpText = env.EMULATOR_WEBHOOK_SPEEDUP || '1';
+  const speedUp = Number(speedUpText);
+  if (!/^\d+(\.\d+)?$/.test(speedUpText) || !(speedUp >= 1)) {
+    refuse('EMULATOR_WEBHOOK_SPEEDUP: must be a number >= 1');
+  }
   return {
     gatewayName: env.GATEWAY_NAME || 'gatewaydemo',
-    gatewaySecret: secret('GATEWAY_SECRET'),
-    apiSecret: secret('GATEWAY_API_SECRET'),
     port: Number(portText),
     host: env.EMULATOR_HOST || '127.0.0.1',
-    webhookUrl,
-    secretsNote:
-      random.length > 0
-        ? ` (random per start: ${random.join(', ')})`
-        : fromFile.length > 0
-          ? ` (${fromFile.join(', ')} from ${resolve(DEVELOPMENT_SECRETS_PATH)}, as npm start uses them)`
-          : '',
+    webhook: { url: webhookUrl, urls, speedUp },
+    secrets: readSecrets(env),
   };
 }
 
 /** `npm run emulator`: the Gateway emulator alone on EMULATOR_PORT (default 9090). */
 async function run(): Promise<void> {
   const settings = readSettings();
+  const { gatewayName, port, host, webhook, secrets } = settings;
   const emulator = await startGatewayEmulator({
-    webhook: { url: settings.webhookUrl },
-    gatewayName: settings.gatewayName,
-    gatewaySecret: settings.gatewaySecret,
-    apiSecret: settings.apiSecret,
-    port: settings.port,
-    host: settings.host,
+    webhook,
+    gatewayName,
+    gatewaySecret: secrets.gatewaySecret,
+    apiSecret: secrets.apiSecret,
+    port,
+    host,
   }).catch((error: unknown) => {
     const problem = listenProblem(error, {
       portVariable: 'EMULATOR_PORT',
       hostVariable: 'EMULATOR_HOST',
-      port: settings.port,
-      host: settings.host,
+      port,
+      host,
       usualSuspect: 'is npm start running? It runs its own emulator there unless GATEWAY_API_URL is set',
     });
     if (problem === undefined) throw error;
-    return fail(problem);
+    return refuse(problem);
   });
-  const hooks = settings.webhookUrl
-    ? `completion webhooks go to ${settings.webhookUrl}`
-    : 'no EMULATOR_WEBHOOK_URL: no webhooks';
+  const hooks = describeWebhooks(webhook.url, Object.keys(webhook.urls), webhook.speedUp);
   process.stdout.write(
-    `Gateway emulator for gateway "${settings.gatewayName}" listening on ${emulator.url}; control endpoints under ${emulator.url}/__emulator/; ${hooks}${settings.secretsNote}\n`,
+    `Gateway emulator for gateway "${gatewayName}" listening on ${emulator.url}; control endpoints under ${emulator.url}/__emulator/; ${hooks}${secrets.note}\n`,
   );
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+function describeWebhooks(url: string | undefined, perKind: string[], speedUp: number): string {
+  if (!url && perKind.length === 0) return 'no EMULATOR_WEBHOOK_URL(S): no webhooks';
+  const kinds = perKind.length > 0 ? ` (own URL for ${perKind.join(', ')})` : '';
+  const pace = speedUp > 1 ? `, divided by ${speedUp}` : '';
+  return `completion webhooks go to ${url ?? '(no default)'}${kinds}, redelivered after 15 min, 24 h, 48 h${pace}`;
 }
 
 run().catch((error: unknown) => {

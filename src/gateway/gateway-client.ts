@@ -4,7 +4,9 @@ import { type Dispatcher, Pool, errors as undiciErrors } from 'undici';
 import { z } from 'zod';
 import { noopMetrics, type ServiceMetrics, type UpstreamOutcome } from '../observability/metrics.js';
 import { REQUEST_ID_FORMAT } from '../observability/request-id-format.js';
+import type { SuccessTokenVerifier } from '../tokens/success-token-verifier.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
+import { readDateLike } from './gateway-dates.js';
 import { GatewayError, GatewayTimeoutError, GatewayUnavailableError } from './gateway-errors.js';
 import { TRANSACTION_ID } from './gateway-ids.js';
 import { createGatewayPaths, type GatewayOperation, type GatewayPaths } from './gateway-paths.js';
@@ -20,6 +22,8 @@ export interface GatewayClientOptions {
   readonly baseUrl: string;
   readonly gatewayName: string;
   readonly apiSecret: string;
+  /** Checks the connected token a completed transaction's `success` object carries (GATEWAY_SECRET). */
+  readonly verifySuccessToken: SuccessTokenVerifier;
   readonly timeoutMs: number;
   readonly paths?: GatewayPaths;
   readonly metrics?: ServiceMetrics;
@@ -39,7 +43,8 @@ export interface GatewayCall {
 
 export interface CreatedTransaction {
   readonly transactionId: string;
-  readonly expireAt: string | null;
+  /** Null when the Gateway sent none, or nothing readable as a date. */
+  readonly expireAt: Date | null;
 }
 
 export interface GatewayClient {
@@ -55,9 +60,10 @@ export interface GatewayClient {
   close(): Promise<void>;
 }
 
+// expireAt is read leniently: the transaction exists upstream by now, so a date we cannot read must not fail it.
 const createdTransaction = z.object({
   transactionId: z.string().regex(TRANSACTION_ID),
-  expireAt: z.string().max(64).nullish(),
+  expireAt: z.unknown(),
 });
 
 interface Outbound {
@@ -192,12 +198,15 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       });
       const parsed = createdTransaction.safeParse(data);
       if (!parsed.success) throw new GatewayError('The Gateway sent a transaction we cannot read.');
-      return { transactionId: parsed.data.transactionId, expireAt: parsed.data.expireAt ?? null };
+      return {
+        transactionId: parsed.data.transactionId,
+        expireAt: readDateLike(parsed.data.expireAt) ?? null,
+      };
     },
     async transactionDetails(call) {
       const path = paths.transactionDetails(call.transactionId);
       const data = await send({ operation: 'transaction_details', method: 'GET', path, call });
-      return parseTransactionDetails(data, call.transactionId);
+      return parseTransactionDetails(data, call.transactionId, options.verifySuccessToken);
     },
     holdings: (call) => send({ operation: 'holdings', method: 'GET', path: paths.holdings, call }),
     engine: (call) =>

@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import type { SuccessTokenVerifier } from '../tokens/success-token-verifier.js';
+import { type DetailsShape, readDetailsAccount } from './details-account.js';
+import { readDateLike } from './gateway-dates.js';
 import { GatewayError } from './gateway-errors.js';
 
 /**
- * What the service needs from the transaction-details API. Its full schema is not published
- * (fields directly in `data`, or under `data.transactionDetails`; third-party code reads
- * `status`, `smallcaseAuthId`, `broker`, `error.message`), so all parsing of it lives here
- * (docs/gateway.md, "Transaction details parsing").
+ * What the service needs from the transaction-details API. Its schema is not published: fields
+ * sit directly in `data` or under `data.transactionDetails`, and the user in one of three shapes
+ * (`details-account.ts`; docs/gateway.md, "Transaction details: three shapes"), so all parsing of
+ * it lives here.
  */
 export interface TransactionDetails {
   readonly transactionId: string;
@@ -16,6 +19,8 @@ export interface TransactionDetails {
   readonly expireAt: string | null;
   readonly expired: boolean | null;
   readonly error: { readonly code: string | null; readonly message: string | null } | null;
+  /** The shapes that named the user (empty while nobody completed it). */
+  readonly shapes: readonly DetailsShape[];
 }
 
 const text = z.string().min(1).max(256);
@@ -23,19 +28,19 @@ const details = z.object({
   transactionId: text.optional(),
   intent: text.optional(),
   status: z.string().regex(/^[A-Z_]{1,40}$/),
-  smallcaseAuthId: text.nullish(),
-  authId: text.nullish(),
-  broker: text.nullish(),
-  expireAt: text.nullish(),
+  expireAt: z.unknown(),
   expired: z.boolean().nullish(),
   error: z
     .object({ code: z.union([z.string(), z.number()]).nullish(), message: z.string().nullish() })
     .nullish(),
-  success: z.object({ smallcaseAuthId: text.nullish(), broker: text.nullish() }).nullish(),
 });
 
 /** Reads transaction details from the upstream `data`; an unreadable shape is a 502. */
-export function parseTransactionDetails(data: unknown, transactionId: string): TransactionDetails {
+export function parseTransactionDetails(
+  data: unknown,
+  transactionId: string,
+  verifySuccessToken: SuccessTokenVerifier,
+): TransactionDetails {
   const inner =
     typeof data === 'object' && data !== null && 'transactionDetails' in data
       ? (data as { transactionDetails: unknown }).transactionDetails
@@ -46,13 +51,14 @@ export function parseTransactionDetails(data: unknown, transactionId: string): T
   if (d.transactionId !== undefined && d.transactionId !== transactionId) {
     throw new GatewayError('The Gateway sent details of a different transaction.');
   }
+  const account = readDetailsAccount(data, verifySuccessToken);
   return {
     transactionId,
     intent: d.intent ?? null,
     status: d.status,
-    smallcaseAuthId: d.smallcaseAuthId ?? d.authId ?? d.success?.smallcaseAuthId ?? null,
-    broker: d.broker ?? d.success?.broker ?? null,
-    expireAt: d.expireAt ?? null,
+    smallcaseAuthId: account.smallcaseAuthId,
+    broker: account.broker,
+    expireAt: readDateLike(d.expireAt)?.toISOString() ?? null,
     expired: d.expired ?? null,
     error: d.error
       ? {
@@ -61,5 +67,6 @@ export function parseTransactionDetails(data: unknown, transactionId: string): T
           message: d.error.message?.slice(0, 256) ?? null,
         }
       : null,
+    shapes: account.shapes,
   };
 }

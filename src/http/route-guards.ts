@@ -3,6 +3,7 @@ import type { PartnerAuthenticator } from '../partner-auth/partner-authenticator
 import { jsonBody } from './middleware/json-body.js';
 import { requirePartnerSession, resolvePartnerSession } from './middleware/partner-session.js';
 import { createRateLimit, type RateLimitStore } from './middleware/rate-limit.js';
+import { createRefusalLimit } from './middleware/refusal-limit.js';
 import type { JsonBodyLimit, RateLimitBucket, RouteGuard } from './route-spec.js';
 
 export type GuardHandlers = (guard: RouteGuard) => RequestHandler[];
@@ -21,6 +22,7 @@ export function createGuardHandlers(deps: {
   const resolveSession = resolvePartnerSession(deps.authenticator);
   const limiters = new Map<RateLimitBucket, RequestHandler>();
   const bodyReaders = new Map<JsonBodyLimit, RequestHandler>();
+  const refusalLimit = createRefusalLimit({ perMinute: deps.rateLimitPerMinute });
 
   const limiterFor = (bucket: RateLimitBucket): RequestHandler => {
     let limiter = limiters.get(bucket);
@@ -44,6 +46,7 @@ export function createGuardHandlers(deps: {
     ...(guard.session ? [resolveSession] : []),
     ...(guard.rateLimit ? [limiterFor(guard.rateLimit)] : []),
     ...(guard.session ? [requirePartnerSession] : []),
+    ...(guard.refusalBudget ? [refusalLimit] : []),
     ...(guard.jsonBody ? [bodyReaderFor(guard.jsonBody)] : []),
   ];
 }

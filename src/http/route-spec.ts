@@ -24,14 +24,20 @@ export type JsonBodyLimit = typeof CLIENT_JSON_LIMIT | typeof WEBHOOK_JSON_LIMIT
 /**
  * What runs before the handler, always in this order: the partner session is resolved, the
  * rate limit counts the request (per user, or per IP for a failed session), a missing or bad
- * session is refused (401), then a JSON body is read (415/413/400). So an unauthenticated
- * request is counted, and its body is never read.
+ * session is refused (401), a client IP past its refusal budget is refused (429), then a JSON
+ * body is read (415/413/400). So an unauthenticated request is counted, and its body is never read.
  */
 export interface RouteGuard {
   /** Requires the verified partner session. */
   readonly session: boolean;
   /** Absent: not rate limited. */
   readonly rateLimit?: RateLimitBucket;
+  /**
+   * For routes open to anyone that must stay open to their real caller (webhooks): only refused
+   * requests (4xx) count, per client IP; past `RATE_LIMIT_PER_MINUTE` a minute, 429 before the
+   * body is read.
+   */
+  readonly refusalBudget?: boolean;
   /** Reads an `application/json` body up to this size; absent: the body is never read. */
   readonly jsonBody?: JsonBodyLimit;
 }
@@ -77,7 +83,7 @@ const JSON_BODY_ERRORS: readonly ErrorCode[] = [
 export function guardErrors(guard: RouteGuard): ErrorCode[] {
   return [
     ...(guard.session ? (['unauthenticated'] as const) : []),
-    ...(guard.rateLimit ? (['rate_limited'] as const) : []),
+    ...(guard.rateLimit || guard.refusalBudget ? (['rate_limited'] as const) : []),
     ...(guard.jsonBody ? JSON_BODY_ERRORS : []),
   ];
 }

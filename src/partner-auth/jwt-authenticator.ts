@@ -1,12 +1,11 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { parse as parseCookies } from 'cookie';
-import { UnauthenticatedError } from '../errors/app-errors.js';
-import { isAcceptableUserId, type PartnerAuthenticator } from './partner-authenticator.js';
+import type { PartnerAuthenticator } from './partner-authenticator.js';
+import { userIdProblem } from './partner-authenticator.js';
+import { extractSessionToken } from './session-credential.js';
+import { quoted, SessionRefusedError } from './session-refusal.js';
 import type { SessionTokenVerifier } from './session-token-verifier.js';
 
 const MAX_TOKEN_LENGTH = 8192;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const BEARER = /^Bearer +(\S+)$/i;
 
 export interface JwtAuthenticatorOptions {
   verify: SessionTokenVerifier;
@@ -15,34 +14,33 @@ export interface JwtAuthenticatorOptions {
 }
 
 /**
- * Identifies the partner user from `Authorization: Bearer` or, failing that, the configured
- * session cookie. Never from the query string: URLs end up in logs and browser history.
+ * Identifies the partner user from `Authorization: Bearer` or the configured session cookie
+ * (precedence in `extractSessionToken`). Never from the query string: URLs end up in logs and
+ * browser history.
  */
 export function createJwtAuthenticator(options: JwtAuthenticatorOptions): PartnerAuthenticator {
+  const { userClaim } = options;
   return {
     async authenticate({ headers }) {
-      const token = extractToken(headers, options.sessionCookie);
-      if (token === undefined || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
-        throw new UnauthenticatedError();
+      const token = extractSessionToken(headers, options.sessionCookie);
+      if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
+        throw new SessionRefusedError(
+          'malformed',
+          `not a compact JWS of at most ${MAX_TOKEN_LENGTH} characters`,
+        );
       }
-      let claims: Record<string, unknown>;
-      try {
-        claims = await options.verify(token);
-      } catch {
-        throw new UnauthenticatedError('The partner session is invalid or expired.');
-      }
+      const claims = await options.verify(token);
       // A smallcaseAuthToken we minted must never double as a partner session.
-      if ('smallcaseAuthId' in claims || 'guest' in claims) throw new UnauthenticatedError();
-      const userId = claims[options.userClaim];
-      if (!isAcceptableUserId(userId)) throw new UnauthenticatedError('The partner session names no user.');
-      return { userId };
+      if ('smallcaseAuthId' in claims || 'guest' in claims) {
+        throw new SessionRefusedError('gateway_token', 'a smallcaseAuthToken is not a partner session');
+      }
+      const userId = claims[userClaim];
+      if (userId === undefined) {
+        throw new SessionRefusedError('missing_claim', `no ${quoted(userClaim)} claim (PARTNER_USER_CLAIM)`);
+      }
+      const problem = userIdProblem(userId);
+      if (problem !== undefined) throw new SessionRefusedError('invalid_user_id', `${userClaim} ${problem}`);
+      return { userId: userId as string };
     },
   };
-}
-
-function extractToken(headers: IncomingHttpHeaders, cookieName: string | undefined): string | undefined {
-  const authorization = headers.authorization;
-  if (authorization !== undefined) return BEARER.exec(authorization)?.[1];
-  if (cookieName === undefined || headers.cookie === undefined) return undefined;
-  return parseCookies(headers.cookie)[cookieName];
 }

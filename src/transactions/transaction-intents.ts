@@ -30,16 +30,32 @@ const securitiesOrder = z
     }
   });
 
+/**
+ * smallcase order types with a documented request body (docs/gateway.md, `POST /transactions`). The Gateway's model knows
+ * no `REPAIR` (the docs' other name for `FIX`); its internal types (`REBALANCE_BUY`, `DUMMY`, ...)
+ * have no documented body, so they are not accepted either.
+ */
 export const SMALLCASE_ORDER_TYPES = [
   'BUY',
   'INVESTMORE',
   'FIX',
-  'REPAIR',
   'REBALANCE',
   'SIP',
   'MANAGE',
   'EXIT',
 ] as const;
+
+/** Every intent the service can validate; GATEWAY_INTENTS narrows it. */
+export const TRANSACTION_INTENTS: readonly string[] = Object.freeze([
+  'CONNECT',
+  'TRANSACTION',
+  'SIP_SETUP',
+  'IMR_SETUP',
+  'HOLDINGS_IMPORT',
+  'FETCH_FUNDS',
+  'AUTHORISE_HOLDINGS',
+  'MF_HOLDINGS_IMPORT',
+]);
 const smallcaseOrder = z.strictObject({
   type: z.enum(SMALLCASE_ORDER_TYPES),
   scid: id,
@@ -97,9 +113,7 @@ export const transactionRequest = z.discriminatedUnion(
   ],
   {
     error: (issue) =>
-      issue.code === 'invalid_union'
-        ? 'must be one of CONNECT, TRANSACTION, SIP_SETUP, IMR_SETUP, HOLDINGS_IMPORT, FETCH_FUNDS, AUTHORISE_HOLDINGS, MF_HOLDINGS_IMPORT'
-        : undefined,
+      issue.code === 'invalid_union' ? `must be one of ${TRANSACTION_INTENTS.join(', ')}` : undefined,
   },
 );
 

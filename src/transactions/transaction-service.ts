@@ -1,4 +1,4 @@
-import { AppError, NotFoundError } from '../errors/app-errors.js';
+import { AppError, InvalidRequestError, NotFoundError } from '../errors/app-errors.js';
 import type { GatewayClient } from '../gateway/gateway-client.js';
 import type { TransactionDetails } from '../gateway/transaction-details.js';
 import type { Logger } from '../observability/logger.js';
@@ -10,9 +10,13 @@ import type {
 } from '../store/store.js';
 import type { UserTokens } from '../tokens/user-tokens.js';
 import { requestHash, runIdempotent } from './idempotency.js';
-import { type TransactionRequest, tokenPolicyOf } from './transaction-intents.js';
+import { TRANSACTION_INTENTS, type TransactionRequest, tokenPolicyOf } from './transaction-intents.js';
 
+// The Gateway's default lifetime (docs/gateway.md), used when its expireAt is missing or unreadable.
 const TRANSACTION_TTL_MS = 5 * 60 * 1000;
+// The longest lifetime the Gateway's model gives a transaction is 45 minutes; a date outside
+// (creation, creation + 1 day] was misread (e.g. seconds taken for milliseconds).
+const MAX_PLAUSIBLE_TTL_MS = 24 * 60 * 60 * 1000;
 // A request still running with the same Idempotency-Key ends within the Gateway deadline plus
 // its store calls (link read, record and result writes); past this margin a waiter gives up.
 const IDEMPOTENCY_WAIT_MARGIN_MS = 5000;
@@ -75,11 +79,21 @@ export function createTransactionService(deps: {
   /** GATEWAY_TIMEOUT_MS: bounds how long a request waits for a running one with its Idempotency-Key. */
   gatewayTimeoutMs: number;
   logger: Pick<Logger, 'warn'>;
+  /** GATEWAY_INTENTS; every intent the service validates when absent. */
+  allowedIntents?: readonly string[];
   /** See `Infrastructure.emulatorStartedAt` in `src/composition.ts`. */
   emulatorStartedAt?: Date;
   now?: () => Date;
 }): TransactionService {
   const now = deps.now ?? (() => new Date());
+  const allowedIntents = new Set(deps.allowedIntents ?? TRANSACTION_INTENTS);
+
+  function requireAllowedIntent(intent: string): void {
+    if (allowedIntents.has(intent)) return;
+    throw new InvalidRequestError(
+      `intent: ${intent} is not enabled here; one of ${[...allowedIntents].join(', ') || '(none)'}`,
+    );
+  }
 
   async function createUpstream(partnerUserId: string, request: TransactionRequest, requestId: string) {
     const policy = tokenPolicyOf(request);
@@ -92,11 +106,7 @@ export function createTransactionService(deps: {
     // Past the checks above, the user's own token is the one the policy calls for (guest when unlinked).
     const created = await deps.gateway.createTransaction({ authToken, requestId, body: request });
     const createdAt = now();
-    const upstreamExpiry = created.expireAt ? new Date(created.expireAt) : undefined;
-    const expireAt =
-      upstreamExpiry && !Number.isNaN(upstreamExpiry.getTime())
-        ? upstreamExpiry
-        : new Date(createdAt.getTime() + TRANSACTION_TTL_MS);
+    const expireAt = plausibleExpiry(created.expireAt, createdAt);
     await deps.transactions.create({
       transactionId: created.transactionId,
       partnerUserId,
@@ -144,6 +154,7 @@ export function createTransactionService(deps: {
     observe,
     refresh,
     async create({ partnerUserId, request, requestId, idempotencyKey }) {
+      requireAllowedIntent(request.intent);
       if (idempotencyKey === undefined) {
         return { body: await createUpstream(partnerUserId, request, requestId), replayed: false };
       }
@@ -174,4 +185,11 @@ export function createTransactionService(deps: {
       };
     },
   };
+}
+
+function plausibleExpiry(upstream: Date | null, createdAt: Date): Date {
+  const ttlMs = upstream ? upstream.getTime() - createdAt.getTime() : Number.NaN;
+  return ttlMs > 0 && ttlMs <= MAX_PLAUSIBLE_TTL_MS
+    ? (upstream as Date)
+    : new Date(createdAt.getTime() + TRANSACTION_TTL_MS);
 }

@@ -8,7 +8,7 @@ export type WebhookKind = 'transaction' | 'holdings_import' | 'mf_holdings_impor
 /** The fields the checksum covers, in the form they were sent. */
 export interface AuthenticatedFields {
   readonly checksum: unknown;
-  /** The timestamp's decimal text exactly as sent (a JSON integer's text, or the numeric string). */
+  /** The timestamp's text exactly as sent (a JSON integer's text, or the string). */
   readonly timestampText: string;
   readonly timestampMs: number;
   readonly smallcaseAuthId: string | undefined;
@@ -24,11 +24,17 @@ export interface WebhookNotification extends AuthenticatedFields {
 
 const MS_THRESHOLD = 1e12;
 
+// The unit and format of `timestamp` are not documented (docs/webhooks.md): epoch seconds or
+// milliseconds as a JSON integer or digit string, or ISO 8601 with a zone (a zoneless time
+// cannot be checked for freshness).
+const epoch = z.union([z.int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,16}$/)]);
+const isoTimestamp = z.iso.datetime({ offset: true });
+
 // `z.object` strips unknown keys and reads only its own shape, so `__proto__` or `constructor`
 // keys in the body are never copied anywhere.
 const authenticated = z.object({
   checksum: z.unknown(),
-  timestamp: z.union([z.int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,16}$/)]),
+  timestamp: z.union([epoch, isoTimestamp]),
   smallcaseAuthId: z.string().max(128).nullish(),
   transactionId: z.string().max(128).nullish(),
 });
@@ -51,14 +57,19 @@ export function readAuthenticatedFields(body: unknown): AuthenticatedFields | un
   if (!parsed.success) return undefined;
   const { checksum, timestamp, smallcaseAuthId, transactionId } = parsed.data;
   const timestampText = String(timestamp);
-  const value = Number(timestampText);
   return {
     checksum,
     timestampText,
-    timestampMs: value >= MS_THRESHOLD ? value : value * 1000,
+    timestampMs: timestampMsOf(timestampText),
     smallcaseAuthId: smallcaseAuthId || undefined,
     transactionId: transactionId || undefined,
   };
+}
+
+function timestampMsOf(text: string): number {
+  if (!/^\d+$/.test(text)) return Date.parse(text);
+  const value = Number(text);
+  return value >= MS_THRESHOLD ? value : value * 1000;
 }
 
 /** The rest of the body, read after the checksum verified; undefined when an id is not an id. */
@@ -83,22 +94,31 @@ function kindOf(fields: AuthenticatedFields, intent: string | undefined, body: u
 }
 
 /**
- * The deduplication key: SHA-256 over kind, transactionId, smallcaseAuthId, the timestamp text,
- * batchId and status. A redelivery repeats all of them; "orders placed" and "batch complete" of
- * one transaction differ in status or timestamp. The body fields are not covered by the
- * checksum, so a forged variant gets its own key, but all it can cause is a fresh read of the
- * Gateway's own data.
+ * The deduplication key: SHA-256 over the checksum-covered fields only, the timestamp text and the
+ * ids. A redelivery, or a replay with other unsigned fields (status, padding, the checksum's
+ * letter case), gets the same key. The checksum itself is left out: it is a function of these
+ * fields and the key, so a redelivery signed with the new apiSecret during a rotation stays the
+ * same event. "Orders placed" and "batch complete" of one transaction differ in their timestamp.
  */
-export function eventKeyOf(event: WebhookNotification): string {
-  const parts = [
-    event.kind,
-    event.transactionId ?? '',
-    event.smallcaseAuthId ?? '',
-    event.timestampText,
-    event.batchId ?? '',
-    event.status ?? '',
-  ];
+export function eventKeyOf(event: AuthenticatedFields): string {
+  const parts = [event.timestampText, event.smallcaseAuthId ?? '', event.transactionId ?? ''];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/** What is stored of an event: the fields the service reads, never the rest of the body. */
+export function storedFieldsOf(event: WebhookNotification): Record<string, string> {
+  const fields: Record<string, string | undefined> = {
+    timestamp: event.timestampText,
+    smallcaseAuthId: event.smallcaseAuthId,
+    transactionId: event.transactionId,
+    intent: event.intent,
+    status: event.status,
+    batchId: event.batchId,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Record<
+    string,
+    string
+  >;
 }
 
 /** Whether `timestampMs` is within `maxAgeSeconds` in the past and five minutes in the future. */

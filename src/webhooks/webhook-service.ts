@@ -2,9 +2,17 @@ import { AppError, InvalidRequestError, UnauthenticatedError } from '../errors/a
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import type { WebhookRepository } from '../store/store.js';
-import { isValidWebhookChecksum } from './webhook-checksum.js';
+import { type ChecksumMatch, verifyWebhookChecksum } from './webhook-checksum.js';
 import type { WebhookEffectPlanner } from './webhook-effects.js';
-import { eventKeyOf, isFresh, readAuthenticatedFields, readNotification } from './webhook-payload.js';
+import {
+  type AuthenticatedFields,
+  eventKeyOf,
+  isFresh,
+  readAuthenticatedFields,
+  readNotification,
+  storedFieldsOf,
+  type WebhookNotification,
+} from './webhook-payload.js';
 
 export type WebhookReceipt = 'applied' | 'duplicate';
 
@@ -17,6 +25,8 @@ const REFUSED = 'The webhook checksum or timestamp is missing, invalid or out of
 
 export function createWebhookService(deps: {
   apiSecret: string;
+  /** GATEWAY_API_SECRET_PREVIOUS: during a rotation, checksums keyed with it are accepted too. */
+  previousApiSecret?: string | undefined;
   maxAgeSeconds: number;
   webhooks: WebhookRepository;
   planner: WebhookEffectPlanner;
@@ -25,28 +35,27 @@ export function createWebhookService(deps: {
 }): WebhookService {
   const now = deps.now ?? (() => new Date());
 
-  function authenticate(body: unknown) {
+  const keys = [deps.apiSecret, ...(deps.previousApiSecret ? [deps.previousApiSecret] : [])];
+
+  function verify(fields: AuthenticatedFields | undefined): ChecksumMatch | undefined {
+    if (!fields || !isFresh(fields.timestampMs, now().getTime(), deps.maxAgeSeconds)) return undefined;
+    const { timestampText: timestamp, smallcaseAuthId, transactionId } = fields;
+    return verifyWebhookChecksum(keys, { timestamp, smallcaseAuthId, transactionId }, fields.checksum);
+  }
+
+  function authenticate(body: unknown): { event: WebhookNotification; match: ChecksumMatch } {
     const fields = readAuthenticatedFields(body);
-    const valid =
-      fields !== undefined &&
-      isValidWebhookChecksum(
-        deps.apiSecret,
-        {
-          timestamp: fields.timestampText,
-          smallcaseAuthId: fields.smallcaseAuthId,
-          transactionId: fields.transactionId,
-        },
-        fields.checksum,
-      ) &&
-      isFresh(fields.timestampMs, now().getTime(), deps.maxAgeSeconds);
-    if (!valid) throw new UnauthenticatedError(REFUSED);
-    const event = readNotification(body, fields);
+    const match = verify(fields);
+    if (!fields || !match) throw new UnauthenticatedError(REFUSED);
+    // A smallcaseAuthId beside a checksum over the transactionId is not covered by it: never used.
+    const signed = match.signedId === 'transactionId' ? { ...fields, smallcaseAuthId: undefined } : fields;
+    const event = readNotification(body, signed);
     if (!event) throw new InvalidRequestError('body: smallcaseAuthId and transactionId must be ids');
-    return event;
+    return { event, match };
   }
 
   async function receive(body: unknown, requestId: string, log: Logger | undefined): Promise<WebhookReceipt> {
-    const event = authenticate(body);
+    const { event, match } = authenticate(body);
     const eventKey = eventKeyOf(event);
     if (await deps.webhooks.isRecorded(eventKey)) return 'duplicate';
     const effects = await deps.planner.plan(event, requestId);
@@ -57,7 +66,7 @@ export function createWebhookService(deps: {
         transactionId: event.transactionId ?? null,
         smallcaseAuthId: event.smallcaseAuthId ?? null,
         receivedAt: now(),
-        payload: body,
+        payload: storedFieldsOf(event),
       },
       effects,
     );
@@ -69,6 +78,7 @@ export function createWebhookService(deps: {
           transactionStatus: effects.transactionUpdate?.status,
           link: outcome.linkOutcome?.status,
           holdingsSnapshot: effects.holdingsSnapshot !== undefined,
+          ...(match.keyIndex > 0 ? { checksumKey: 'GATEWAY_API_SECRET_PREVIOUS' } : {}),
         },
         'webhook applied',
       );

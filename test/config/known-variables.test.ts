@@ -85,7 +85,12 @@ describe('.env.example', () => {
   });
 
   it('assigns nothing the service does not read, except the standalone emulator settings', () => {
-    const emulatorOnly = ['EMULATOR_HOST', 'EMULATOR_WEBHOOK_URL'];
+    const emulatorOnly = [
+      'EMULATOR_HOST',
+      'EMULATOR_WEBHOOK_URL',
+      'EMULATOR_WEBHOOK_URLS',
+      'EMULATOR_WEBHOOK_SPEEDUP',
+    ];
     for (const name of listed) {
       assert.ok(KNOWN_ENV_VARIABLES.includes(name) || emulatorOnly.includes(name), `${name} is not read`);
     }

@@ -75,7 +75,9 @@ describe('loadConfig: result and development defaults', () => {
     assert.equal(config.databaseUrl, 'sqlite:./data/gateway-token-service.db');
     assert.equal(config.redisUrl, undefined);
     assert.equal(config.rateLimitPerMinute, 60);
-    assert.equal(config.webhookMaxAgeSeconds, 259_200);
+    assert.equal(config.webhookMaxAgeSeconds, 345_600);
+    assert.equal(config.gatewayApiSecretPrevious, undefined);
+    assert.equal(config.gatewayIntents, undefined, 'the service default: every intent it validates');
     assert.equal(config.logLevel, 'info');
     assert.equal(config.devLogin, true);
     assert.deepEqual(config.corsOrigins, []);

@@ -22,6 +22,21 @@ describe('loadConfig: partner authentication', () => {
     );
   });
 
+  it('reads PARTNER_JWT_MAX_LIFETIME_SECONDS, 30 days by default, and refuses values out of range', () => {
+    const lifetime = (env: NodeJS.ProcessEnv) => {
+      const { partnerAuth } = loadConfig(productionEnv(env), noFiles).config;
+      return partnerAuth.mode === 'jwt' ? partnerAuth.maxLifetimeSeconds : undefined;
+    };
+    assert.equal(lifetime({}), 2_592_000);
+    assert.equal(lifetime({ PARTNER_JWT_MAX_LIFETIME_SECONDS: '3600' }), 3600);
+    for (const bad of ['59', '31536001', '1e3', '3600s', '-1']) {
+      assertRefused(
+        productionEnv({ PARTNER_JWT_MAX_LIFETIME_SECONDS: bad }),
+        'PARTNER_JWT_MAX_LIFETIME_SECONDS',
+      );
+    }
+  });
+
   it('refuses an http JWKS URL in production', () => {
     assertRefused(
       productionEnv({ PARTNER_JWT_SECRET: undefined, PARTNER_JWKS_URL: 'http://idp.example/jwks' }),

@@ -45,7 +45,7 @@ describe('Gateway client against the emulator', () => {
         body: { intent: 'CONNECT' },
       });
       assert.match(created.transactionId, /^TRX_[0-9a-f]{32}$/);
-      assert.ok(created.expireAt && Date.parse(created.expireAt) > Date.now());
+      assert.ok(created.expireAt && created.expireAt.getTime() > Date.now());
       const details = await client.transactionDetails({
         authToken: guest(),
         transactionId: created.transactionId,

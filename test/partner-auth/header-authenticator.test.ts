@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { CANARY } from '../support/canaries.js';
 import { rememberToken } from '../support/log-capture.js';
+import { loggedRefusal } from '../support/session-refusals.js';
 import { bearer, buildTestApp } from '../support/test-app.js';
 
 describe('header mode: identity from the partner auth proxy', () => {
@@ -27,7 +28,7 @@ describe('header mode: identity from the partner auth proxy', () => {
   before(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const postRaw = (headers: OutgoingHttpHeaders) =>
-    new Promise<{ status: number; body: { code?: string } }>((resolve, reject) => {
+    new Promise<{ status: number; requestId: unknown; body: { code?: string } }>((resolve, reject) => {
       const { port } = server.address() as AddressInfo;
       const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/auth-token', headers });
       req.on('error', reject);
@@ -37,7 +38,13 @@ describe('header mode: identity from the partner auth proxy', () => {
         res.on('data', (chunk: string) => {
           text += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            requestId: res.headers['x-request-id'],
+            body: JSON.parse(text),
+          }),
+        );
       });
       req.end();
     });
@@ -134,6 +141,33 @@ describe('header mode: identity from the partner auth proxy', () => {
     const session = testApp.session('proxied-user');
     rememberToken(session);
     await post(bearer(session)).expect(401);
+  });
+
+  it('logs why a request was refused, with its request id and without the secret', async () => {
+    const refusedFor = async (headers: Record<string, string>) => {
+      const response = await post(headers).expect(401);
+      const logged = loggedRefusal(response.headers['x-request-id']);
+      assert.ok(logged, 'a refusal line for the request');
+      assert.equal(logged.level, 'info');
+      return logged;
+    };
+    assert.equal((await refusedFor({ 'x-partner-user': 'alice' })).reason, 'wrong_proxy_secret');
+    const wrong = await refusedFor({ 'x-partner-user': 'alice', 'x-partner-proxy-secret': 'guess-7f1c' });
+    assert.equal(wrong.reason, 'wrong_proxy_secret');
+    assert.match(wrong.detail, /does not match PARTNER_PROXY_SECRET/);
+    assert.ok(!wrong.line.includes('guess-7f1c'));
+    const anonymous = await refusedFor({ 'x-partner-proxy-secret': CANARY.proxySecret });
+    assert.equal(anonymous.reason, 'no_credentials');
+    assert.match(anonymous.detail, /x-partner-user/);
+  });
+
+  it('logs a repeated identity header as duplicate_header', async () => {
+    const response = await postRaw({
+      'x-partner-proxy-secret': CANARY.proxySecret,
+      'x-partner-user': ['a', 'b'],
+    });
+    assert.equal(response.status, 401);
+    assert.equal(loggedRefusal(response.requestId)?.reason, 'duplicate_header');
   });
 
   it('compares the proxy secret in constant time', () => {

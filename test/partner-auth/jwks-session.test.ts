@@ -1,43 +1,14 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exportJWK, type JWK, SignJWT } from 'jose';
+import { exportJWK, SignJWT } from 'jose';
 import request from 'supertest';
 import { nowSeconds } from '../support/forge-jwt.js';
+import { type JwksServer, startJwksServer } from '../support/jwks-server.js';
 import { rememberToken } from '../support/log-capture.js';
 import { generatePemKeyPair } from '../support/partner-keys.js';
 import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
-
-interface JwksServer {
-  readonly url: string;
-  hits: number;
-  keys: JWK[];
-  hang: boolean;
-  close(): Promise<void>;
-}
-
-async function startJwksServer(): Promise<JwksServer> {
-  const state = { hits: 0, keys: [] as JWK[], hang: false };
-  const server: Server = createServer((_req, res) => {
-    state.hits += 1;
-    if (state.hang) return;
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ keys: state.keys }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(state, {
-    url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
-}
 
 async function signingKey(kid: string) {
   const pair = generatePemKeyPair.ec();

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { CANARY } from '../support/canaries.js';
 import { forgeHmacJwt, forgeUnsignedJwt, nowSeconds } from '../support/forge-jwt.js';
 import { rememberToken } from '../support/log-capture.js';
+import { loggedRefusal } from '../support/session-refusals.js';
 import { bearer, buildTestApp } from '../support/test-app.js';
 
 const ISSUER = 'https://idp.partner.example';
@@ -199,12 +200,58 @@ describe('partner session from a cookie (PARTNER_SESSION_COOKIE)', () => {
     );
   });
 
-  it('lets a present Authorization header win over the cookie, even when the header is invalid', async () => {
+  it('lets an Authorization: Bearer header win over the cookie, even when the bearer is invalid', async () => {
     const good = partnerJwt({ sub: 'carol' }, { expiresIn: 600 });
-    await request(testApp.app)
+    const response = await request(testApp.app)
       .post('/auth-token')
       .set('Authorization', 'Bearer not.a.token')
       .set('Cookie', `partner_session=${good}`)
       .expect(401);
+    assert.equal(loggedRefusal(response.headers['x-request-id'])?.reason, 'malformed');
+  });
+
+  it('reads the cookie when Authorization carries another scheme, such as a staging gate Basic', async () => {
+    const good = partnerJwt({ sub: 'carol' }, { expiresIn: 600 });
+    for (const authorization of ['Basic c3RhZ2luZzpnYXRl', 'Negotiate abc', 'Bearer-ish x']) {
+      const response = await request(testApp.app)
+        .post('/auth-token')
+        .set('Authorization', authorization)
+        .set('Cookie', `partner_session=${good}`);
+      rememberToken(response.body.smallcaseAuthToken);
+      assert.equal(response.status, 200, authorization);
+    }
+  });
+
+  it('refuses another Authorization scheme without the session cookie, and logs the scheme it saw', async () => {
+    const response = await request(testApp.app)
+      .post('/auth-token')
+      .set('Authorization', 'Basic c3RhZ2luZzpnYXRl')
+      .set('Cookie', 'theme=dark')
+      .expect(401);
+    const logged = loggedRefusal(response.headers['x-request-id']);
+    assert.equal(logged?.reason, 'not_bearer');
+    assert.match(logged?.detail ?? '', /"Basic".*"partner_session" cookie/);
+    assert.ok(!logged?.line.includes('c3RhZ2luZzpnYXRl'), 'the credential stays out of the log');
+  });
+
+  it('refuses two cookies of the session name, in one Cookie header or in two', async () => {
+    const mine = partnerJwt({ sub: 'carol' }, { expiresIn: 600 });
+    const planted = partnerJwt({ sub: 'mallory' }, { expiresIn: 600 });
+    const sent = [
+      [`partner_session=${mine}; partner_session=${planted}`],
+      [`partner_session=${planted}; theme=dark; partner_session=${mine}`],
+      [`partner_session=${mine}`, `partner_session=${mine}`],
+    ];
+    for (const cookies of sent) {
+      const response = await request(testApp.app).post('/auth-token').set('Cookie', cookies).expect(401);
+      assert.equal(response.body.code, 'unauthenticated');
+      assert.equal(loggedRefusal(response.headers['x-request-id'])?.reason, 'duplicate_cookie');
+    }
+    // Names are case-sensitive, as browsers treat them: a look-alike is another cookie.
+    const response = await request(testApp.app)
+      .post('/auth-token')
+      .set('Cookie', `partner_session=${mine}; Partner_Session=${planted}`)
+      .expect(200);
+    rememberToken(response.body.smallcaseAuthToken);
   });
 });

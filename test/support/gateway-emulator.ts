@@ -1,9 +1,13 @@
 import { startGatewayEmulator } from '../../src/emulator/gateway-emulator.js';
 import { createGatewayClient, type GatewayClientOptions } from '../../src/gateway/gateway-client.js';
+import { createSuccessTokenVerifier } from '../../src/tokens/success-token-verifier.js';
 import { createTokenMinter } from '../../src/tokens/token-minter.js';
 import { CANARY } from './canaries.js';
 
 export const EMULATED_GATEWAY = 'gatewaytest';
+
+/** Turns the Gateway's redelivery waits (15 min, 24 h, 48 h) into 5 ms, 480 ms and 960 ms. */
+export const TEST_REDELIVERY_SPEEDUP = 180_000;
 
 /** Starts the emulator on loopback with the canary secrets (as the test app is configured). */
 export function startTestEmulator(options: { now?: () => number } = {}) {
@@ -21,6 +25,7 @@ export function testGatewayClient(baseUrl: string, overrides: Partial<GatewayCli
     baseUrl,
     gatewayName: EMULATED_GATEWAY,
     apiSecret: CANARY.gatewayApiSecret,
+    verifySuccessToken: createSuccessTokenVerifier(CANARY.gatewaySecret),
     timeoutMs: 2000,
     ...overrides,
   });

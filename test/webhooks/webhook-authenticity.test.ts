@@ -4,7 +4,9 @@ import request from 'supertest';
 import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
 import type { WebhookOutcome } from '../../src/observability/metrics.js';
 import { eventKeyOf, readAuthenticatedFields, readNotification } from '../../src/webhooks/webhook-payload.js';
+import { CANARY } from '../support/canaries.js';
 import { startTestEmulator } from '../support/gateway-emulator.js';
+import { capturedLogLines } from '../support/log-capture.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { type Body, sign, webhookOutcomes } from './webhook-fixtures.js';
 
@@ -19,7 +21,12 @@ describe('POST /webhooks/smallcase: authenticity', () => {
     const observed = webhookOutcomes();
     outcomes = observed.outcomes;
     t = buildTestApp({
-      env: { GATEWAY_API_URL: emulator.url, WEBHOOK_MAX_AGE_SECONDS: String(MAX_AGE_SECONDS) },
+      env: {
+        GATEWAY_API_URL: emulator.url,
+        WEBHOOK_MAX_AGE_SECONDS: String(MAX_AGE_SECONDS),
+        // This file sends many refusals from one address; the refusal budget has its own test.
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
       deps: { metrics: observed.metrics },
     });
   });
@@ -80,7 +87,11 @@ describe('POST /webhooks/smallcase: authenticity', () => {
     await assertRefused(sign({ smallcaseAuthId: account() }, 'not-the-api-secret'), 'wrong key');
     const mf = sign({ transactionId: 'TRX_tampered', timestamp: nowSeconds() });
     await assertRefused({ ...mf, transactionId: 'TRX_other' }, 'transactionId swapped');
-    await assertRefused({ ...mf, smallcaseAuthId: 'SCA_added' }, 'smallcaseAuthId added to an MF payload');
+    const both = sign({ smallcaseAuthId: account(), transactionId: 'TRX_both', timestamp: nowSeconds() });
+    await assertRefused(
+      { ...both, smallcaseAuthId: account() },
+      'signed account swapped beside a transactionId',
+    );
     assert.equal(await isRecorded({ ...body, smallcaseAuthId: 'x' }), false);
     assert.deepEqual(new Set(outcomes), new Set(['rejected']));
     assert.equal(emulator.state.requests.length, 0, 'nothing fetched');
@@ -112,8 +123,8 @@ describe('POST /webhooks/smallcase: authenticity', () => {
       '',
       checksum.slice(0, 63),
       `${checksum}0`,
-      checksum.toUpperCase(),
       `${checksum.slice(0, 62)}zz`,
+      `${checksum.slice(0, 62)}ZZ`,
       'é'.repeat(32),
       '😀'.repeat(16),
       `${checksum.slice(0, 60)}\u0000abc`,
@@ -206,5 +217,91 @@ describe('POST /webhooks/smallcase: authenticity', () => {
     for (let i = 0; i < 70; i += 1) await post(body).expect(200);
     assert.equal(outcomes[0], 'applied');
     assert.equal(outcomes.filter((outcome) => outcome === 'duplicate').length, 69);
+  });
+
+  it('accepts ISO 8601 timestamps with a zone, signed over their text as sent; refuses zoneless or impossible ones', async () => {
+    const id = account();
+    const iso = new Date().toISOString();
+    const india = new Date(Date.now() + 5.5 * 3600_000 - 1000).toISOString().replace('Z', '+05:30');
+    await post(sign({ smallcaseAuthId: id, timestamp: iso })).expect(200);
+    await post(sign({ smallcaseAuthId: id, timestamp: india })).expect(200);
+    const signed = sign({ smallcaseAuthId: id, timestamp: new Date(Date.now() - 2000).toISOString() });
+    const sameInstant = (signed.timestamp as string).replace('Z', '+00:00');
+    await assertRefused({ ...signed, timestamp: sameInstant }, 'the same instant written otherwise');
+    await assertRefused(sign({ smallcaseAuthId: id, timestamp: iso.replace('Z', '') }), 'no zone');
+    await assertRefused(sign({ smallcaseAuthId: id, timestamp: '2026-02-30T10:00:00Z' }), 'no such day');
+    await assertRefused(sign({ smallcaseAuthId: id, timestamp: iso.replace('T', ' ') }), 'not ISO 8601');
+    const stale = new Date(Date.now() - (MAX_AGE_SECONDS + 60) * 1000).toISOString();
+    await assertRefused(sign({ smallcaseAuthId: id, timestamp: stale }), 'stale ISO');
+    const future = new Date(Date.now() + 6 * 60_000).toISOString();
+    await assertRefused(sign({ smallcaseAuthId: id, timestamp: future }), 'future ISO');
+    assert.deepEqual(outcomes.slice(0, 2), ['applied', 'applied']);
+  });
+
+  it('accepts the checksum in upper- or mixed-case hex, as the same event', async () => {
+    const body = sign({ smallcaseAuthId: account(), timestamp: nowSeconds() });
+    const checksum = body.checksum as string;
+    await post({ ...body, checksum: checksum.toUpperCase() }).expect(200);
+    await post({ ...body, checksum: `${checksum.slice(0, 32)}${checksum.slice(32).toUpperCase()}` }).expect(
+      200,
+    );
+    await post(body).expect(200);
+    assert.deepEqual(outcomes, ['applied', 'duplicate', 'duplicate']);
+  });
+
+  it('with both ids present, accepts a checksum over either; an id the checksum does not cover is ignored', async () => {
+    const timestamp = nowSeconds();
+    const id = account();
+    await post(sign({ smallcaseAuthId: id, transactionId: 'TRX_pair', timestamp })).expect(200);
+    const overTransaction = sign({ transactionId: 'TRX_mf_pair', timestamp });
+    await post({ ...overTransaction, smallcaseAuthId: id }).expect(200);
+    // The same MF delivery without the unsigned id is the same event: the added id counted for nothing.
+    await post(overTransaction).expect(200);
+    await post({ ...overTransaction, smallcaseAuthId: account() }).expect(200);
+    assert.deepEqual(outcomes, ['applied', 'applied', 'duplicate', 'duplicate']);
+  });
+});
+
+describe('POST /webhooks/smallcase: apiSecret rotation and the default maximum age', () => {
+  let t: TestApp;
+  let outcomes: WebhookOutcome[];
+  before(() => {
+    const observed = webhookOutcomes();
+    outcomes = observed.outcomes;
+    t = buildTestApp({
+      env: { GATEWAY_API_SECRET_PREVIOUS: CANARY.previousGatewayApiSecret },
+      deps: { metrics: observed.metrics },
+    });
+  });
+  after(() => t.close());
+  beforeEach(() => outcomes.splice(0));
+  const post = (body: Body) => request(t.app).post('/webhooks/smallcase').send(body);
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+  it('accepts checksums keyed with the new and the previous apiSecret, logging which, and no other key', async () => {
+    const timestamp = nowSeconds();
+    await post(sign({ smallcaseAuthId: 'SCA_rotation_new', timestamp })).expect(200);
+    const old = sign({ smallcaseAuthId: 'SCA_rotation_old', timestamp }, CANARY.previousGatewayApiSecret);
+    await post(old).expect(200);
+    const mfOld = sign({ transactionId: 'TRX_rotation', timestamp }, CANARY.previousGatewayApiSecret);
+    await post(mfOld).expect(200);
+    const other = await post(
+      sign({ smallcaseAuthId: 'SCA_rotation_x', timestamp }, 'some-third-secret-value'),
+    );
+    assert.equal(other.status, 401);
+    assert.deepEqual(outcomes, ['applied', 'applied', 'applied', 'rejected']);
+    const keyedWithPrevious = capturedLogLines().filter((line) =>
+      line.includes('"checksumKey":"GATEWAY_API_SECRET_PREVIOUS"'),
+    );
+    assert.equal(keyedWithPrevious.length, 2);
+  });
+
+  it('keeps accepting webhooks for four days by default (the Gateway retries up to 48 h after 24 h)', async () => {
+    const fourDays = 4 * 24 * 3600;
+    await post(sign({ smallcaseAuthId: 'SCA_age_in', timestamp: nowSeconds() - fourDays + 60 })).expect(200);
+    const tooOld = await post(
+      sign({ smallcaseAuthId: 'SCA_age_out', timestamp: nowSeconds() - fourDays - 60 }),
+    );
+    assert.equal(tooOld.status, 401);
   });
 });

@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import type { ServiceMetrics, WebhookOutcome } from '../../src/observability/metrics.js';
 import { noopMetrics } from '../../src/observability/metrics.js';
 import { CANARY } from '../support/canaries.js';
+import { TEST_REDELIVERY_SPEEDUP } from '../support/gateway-emulator.js';
 import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 
 export type Body = Record<string, unknown>;
@@ -44,7 +45,7 @@ export async function serve(app: Express): Promise<{ url: string; close(): Promi
 
 /**
  * Registers the suite's hooks for a Gateway test app that records webhook outcomes and is served
- * on loopback, with the emulator's completion webhooks aimed at it (20 ms backoff, 3 attempts)
+ * on loopback, with the emulator's completion webhooks aimed at it (test speed-up, 3 attempts)
  * and the outcomes cleared before each test. Read `app` once the suite's `before` has run.
  */
 export function servedGatewayTestApp(): {
@@ -63,7 +64,7 @@ export function servedGatewayTestApp(): {
     await app?.close();
   });
   beforeEach(() => {
-    app?.emulator.webhooks.configure({ url: server?.url, backoffMs: 20, maxAttempts: 3 });
+    app?.emulator.webhooks.configure({ url: server?.url, speedUp: TEST_REDELIVERY_SPEEDUP, maxAttempts: 3 });
     observed.outcomes.splice(0);
   });
   return {

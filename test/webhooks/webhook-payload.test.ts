@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { isValidWebhookChecksum } from '../../src/webhooks/webhook-checksum.js';
+import { verifyWebhookChecksum } from '../../src/webhooks/webhook-checksum.js';
 import {
   eventKeyOf,
   isFresh,
   readAuthenticatedFields,
   readNotification,
+  storedFieldsOf,
   type WebhookNotification,
 } from '../../src/webhooks/webhook-payload.js';
 
@@ -22,14 +23,14 @@ describe('webhook payload reading', () => {
         const fields = readAuthenticatedFields(body);
         if (fields) readNotification(body, fields);
         assert.equal(
-          isValidWebhookChecksum('k', { timestamp: 1, smallcaseAuthId: 'a' }, checksum as unknown),
-          false,
+          verifyWebhookChecksum(['k', 'k2'], { timestamp: 1, smallcaseAuthId: 'a' }, checksum as unknown),
+          undefined,
         );
       }),
     );
   });
 
-  it('reads seconds and milliseconds (>= 1e12), keeping the timestamp text as sent', () => {
+  it('reads seconds, milliseconds (>= 1e12) and ISO 8601 with a zone, keeping the timestamp text as sent', () => {
     const read = (timestamp: unknown) =>
       readAuthenticatedFields({ checksum: 'c', timestamp, smallcaseAuthId: 'a' });
     assert.equal(read(1_700_000_000)?.timestampMs, 1_700_000_000_000);
@@ -37,6 +38,17 @@ describe('webhook payload reading', () => {
     assert.equal(read(1_000_000_000_000)?.timestampMs, 1_000_000_000_000);
     assert.equal(read('1700000000123')?.timestampMs, 1_700_000_000_123);
     assert.equal(read('0017')?.timestampText, '0017');
+    assert.equal(read('2026-11-25T10:15:00Z')?.timestampMs, Date.UTC(2026, 10, 25, 10, 15));
+    assert.equal(read('2026-11-25T15:45:00.250+05:30')?.timestampMs, Date.UTC(2026, 10, 25, 10, 15, 0, 250));
+    assert.equal(read('2026-11-25T15:45:00.250+05:30')?.timestampText, '2026-11-25T15:45:00.250+05:30');
+    for (const refused of [
+      '2026-11-25T10:15:00',
+      '2026-11-25 10:15:00Z',
+      '2026-02-30T10:15:00Z',
+      'tomorrow',
+    ]) {
+      assert.equal(read(refused), undefined, refused);
+    }
     assert.equal(read(1.5), undefined);
     assert.equal(read(Number.MAX_SAFE_INTEGER + 2), undefined);
     assert.equal(
@@ -54,24 +66,51 @@ describe('webhook payload reading', () => {
     assert.equal(isFresh(now + 300_001, now, 3600), false);
   });
 
-  it('tells the kinds apart and keys events by kind, ids, timestamp text, batch and status', () => {
+  it('tells the kinds apart', () => {
     const base = { timestamp: 1_700_000_000, smallcaseAuthId: 'SCA', transactionId: 'TRX_1' };
     assert.equal(notification(base).kind, 'transaction');
     assert.equal(notification({ ...base, intent: 'HOLDINGS_IMPORT' }).kind, 'holdings_import');
     assert.equal(notification({ ...base, securities: [] }).kind, 'holdings_import');
     assert.equal(notification({ timestamp: 1, transactionId: 'TRX_1' }).kind, 'mf_holdings_import');
     assert.equal(notification({ timestamp: 1, smallcaseAuthId: 'SCA' }).kind, 'account');
+    assert.equal(notification({ ...base, status: { $ne: 1 }, batchId: 'x'.repeat(200) }).status, undefined);
+  });
+
+  it('keys events by the signed fields only: timestamp text and ids, whatever else differs', () => {
+    const base = { timestamp: 1_700_000_000, smallcaseAuthId: 'SCA', transactionId: 'TRX_1' };
     const key = eventKeyOf(notification(base));
-    assert.equal(eventKeyOf(notification({ ...base, orders: [1], checksum: 'other' })), key, 'redelivery');
-    assert.equal(eventKeyOf(notification({ ...base, timestamp: '1700000000' })), key, 'same text');
+    for (const replay of [
+      { ...base, orders: [1], checksum: 'other' },
+      { ...base, status: 'COMPLETED', batchId: 'B1', intent: 'HOLDINGS_IMPORT' },
+      { ...base, padding: 'x'.repeat(10_000) },
+      { ...base, timestamp: '1700000000' },
+    ]) {
+      assert.equal(eventKeyOf(notification(replay)), key, JSON.stringify(replay).slice(0, 80));
+    }
     for (const variant of [
-      { ...base, status: 'COMPLETED' },
-      { ...base, batchId: 'B1' },
       { ...base, timestamp: 1_700_000_001 },
+      { ...base, timestamp: 1_700_000_000_000 },
       { ...base, transactionId: 'TRX_2' },
+      { ...base, smallcaseAuthId: 'SCB' },
+      { timestamp: base.timestamp, smallcaseAuthId: 'SCA' },
     ]) {
       assert.notEqual(eventKeyOf(notification(variant)), key, JSON.stringify(variant));
     }
-    assert.equal(notification({ ...base, status: { $ne: 1 }, batchId: 'x'.repeat(200) }).status, undefined);
+  });
+
+  it('keeps only the fields the service reads', () => {
+    const event = notification({
+      timestamp: 1_700_000_000,
+      transactionId: 'TRX_1',
+      status: 'COMPLETED',
+      orders: [{ tradingsymbol: 'INFY' }],
+      padding: 'x'.repeat(1000),
+      nested: { deep: true },
+    });
+    assert.deepEqual(storedFieldsOf(event), {
+      timestamp: '1700000000',
+      transactionId: 'TRX_1',
+      status: 'COMPLETED',
+    });
   });
 });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { StoreUnavailableError } from '../../src/errors/app-errors.js';
 import type { WebhookOutcome } from '../../src/observability/metrics.js';
 import type { Store } from '../../src/store/store.js';
+import { TEST_REDELIVERY_SPEEDUP } from '../support/gateway-emulator.js';
 import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-test-app.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { serve, webhookOutcomes } from './webhook-fixtures.js';
@@ -45,7 +46,7 @@ describe('POST /webhooks/smallcase when the store is down, then up', () => {
     outcomes = observed.outcomes;
     t = await buildGatewayTestApp({ deps: { store: flaky.store, metrics: observed.metrics } });
     server = await serve(t.app);
-    t.emulator.webhooks.configure({ url: server.url, backoffMs: 20, maxAttempts: 4 });
+    t.emulator.webhooks.configure({ url: server.url, speedUp: TEST_REDELIVERY_SPEEDUP });
   });
   after(async () => {
     await server.close();

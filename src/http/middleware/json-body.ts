@@ -1,9 +1,24 @@
-import express, { type RequestHandler } from 'express';
+import bytes from 'bytes';
+import express, { type RequestHandler, type Response } from 'express';
 import { AppError, InvalidRequestError } from '../../errors/app-errors.js';
 
 function hasBody(req: Parameters<RequestHandler>[0]): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Makes Node close the connection once the response is written instead of reading the unread body
+ * to reuse it: a refused body is then never received, whatever its size.
+ */
+export function closeUnreadBody(res: Response): void {
+  res.setHeader('Connection', 'close');
+}
+
+/** The declared Content-Length when it exceeds `limitBytes`, checked before anything is read. */
+function declaredTooLarge(req: Parameters<RequestHandler>[0], limitBytes: number): boolean {
+  const length = req.headers['content-length'];
+  return length !== undefined && /^\d+$/.test(length) && Number(length) > limitBytes;
 }
 
 /**
@@ -32,14 +47,24 @@ function hasPollutingKey(body: unknown): boolean {
 }
 
 /**
- * JSON-only body parsing: a body in any other media type is refused with 415 before it is
- * read; a body over `limit` is refused with 413; prototype-polluting keys with 400.
+ * JSON-only body parsing: a body in any other media type is refused with 415, and one whose
+ * Content-Length is over `limit` with 413, both before a byte of it is read (and the connection
+ * closed rather than drained); a chunked body is cut off with 413 once it passes `limit`;
+ * prototype-polluting keys get 400.
  */
 export function jsonBody(limit: string): RequestHandler {
-  const parse = express.json({ limit, strict: true, type: 'application/json' });
-  const requireJson: RequestHandler = (req, _res, next) => {
+  const limitBytes = bytes.parse(limit);
+  if (limitBytes === null) throw new Error(`jsonBody: ${limit} is not a size`);
+  const parse = express.json({ limit: limitBytes, strict: true, type: 'application/json' });
+  const requireJson: RequestHandler = (req, res, next) => {
     if (hasBody(req) && !req.is('application/json')) {
+      closeUnreadBody(res);
       next(new AppError('unsupported_media_type', 'Send the request body as application/json.'));
+      return;
+    }
+    if (declaredTooLarge(req, limitBytes)) {
+      closeUnreadBody(res);
+      next(new AppError('payload_too_large', `The request body is larger than ${limit}.`));
       return;
     }
     next();

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError, UnauthenticatedError } from '../../errors/app-errors.js';
 import type { PartnerAuthenticator, PartnerIdentity } from '../../partner-auth/partner-authenticator.js';
+import { SessionRefusedError } from '../../partner-auth/session-refusal.js';
 
 interface SessionState {
   identity?: PartnerIdentity;
@@ -34,11 +35,21 @@ export function sessionUserId(req: Request): string | undefined {
   return (req as RequestWithSession)[SESSION]?.identity?.userId;
 }
 
-/** Rejects the request unless its partner session verified. */
+/**
+ * Rejects the request unless its partner session verified, logging why at `info` (the client
+ * only sees `unauthenticated`; the request id in its problem body finds this line).
+ */
 export const requirePartnerSession: RequestHandler = (req, _res, next) => {
   const state = (req as RequestWithSession)[SESSION];
-  if (state?.identity) next();
-  else next(state?.failure ?? new UnauthenticatedError());
+  if (state?.identity) {
+    next();
+    return;
+  }
+  const failure = state?.failure ?? new UnauthenticatedError();
+  if (failure instanceof SessionRefusedError) {
+    req.log.info({ reason: failure.reason, detail: failure.detail }, 'partner session refused');
+  }
+  next(failure);
 };
 
 /** The verified partner user id; only call behind `requirePartnerSession`. */

@@ -5,23 +5,25 @@ import { type RouteSpec, UPSTREAM_ERRORS, WEBHOOK_JSON_LIMIT } from '../route-sp
 // For the OpenAPI document only: the service reads the body itself (checksum fields first).
 const webhookBody = z
   .looseObject({
-    checksum: z.string().meta({ description: 'Lowercase hex HMAC-SHA256 (see description)' }),
-    timestamp: z.union([z.int(), z.string()]).meta({ description: 'Seconds or milliseconds (>= 1e12)' }),
+    checksum: z.string().meta({ description: 'Hex HMAC-SHA256, either letter case (see description)' }),
+    timestamp: z
+      .union([z.int(), z.string()])
+      .meta({ description: 'Epoch seconds or milliseconds (>= 1e12), or ISO 8601 with a zone' }),
     smallcaseAuthId: z.string().optional(),
     transactionId: z.string().optional(),
     batchId: z.string().optional(),
     status: z.string().optional(),
     intent: z.string().optional(),
   })
-  .meta({ description: 'smallcase Gateway webhook; fields beyond these are kept as received.' });
+  .meta({ description: 'smallcase Gateway webhook; fields beyond these are ignored and not stored.' });
 
-/** `POST /webhooks/smallcase`: no session and no rate limit; the checksum authenticates it. */
+/** `POST /webhooks/smallcase`: no session; the checksum authenticates it; only refusals are rate limited. */
 export function webhookRoutes(service: WebhookService): RouteSpec[] {
   return [
     {
       method: 'post',
       path: '/webhooks/smallcase',
-      guard: { session: false, jsonBody: WEBHOOK_JSON_LIMIT },
+      guard: { session: false, refusalBudget: true, jsonBody: WEBHOOK_JSON_LIMIT },
       handler: async (req, res) => {
         await service.receive({ body: req.body, requestId: String(req.id), log: req.log });
         res.setHeader('Cache-Control', 'no-store');
@@ -30,11 +32,14 @@ export function webhookRoutes(service: WebhookService): RouteSpec[] {
       operationId: 'receiveSmallcaseWebhook',
       summary: 'smallcase Gateway webhook receiver',
       description:
-        'Authenticated by `checksum` = lowercase hex HMAC-SHA256, keyed with the apiSecret, over the ' +
-        "`timestamp`'s decimal text as sent followed by `smallcaseAuthId` (`transactionId` when there is " +
-        'no `smallcaseAuthId`). Timestamps older than `WEBHOOK_MAX_AGE_SECONDS` or more than 5 minutes ahead ' +
-        'are refused. Duplicates answer 200 and change nothing. Effects are read from the Gateway, not ' +
-        'from the body; any store or Gateway failure answers non-2xx so that the Gateway redelivers.',
+        'Authenticated by `checksum` = hex (either case) HMAC-SHA256, keyed with the apiSecret (or ' +
+        "`GATEWAY_API_SECRET_PREVIOUS`), over the `timestamp`'s text as sent followed by `smallcaseAuthId` " +
+        'or by `transactionId` (both are tried when both are present). Timestamps older than ' +
+        '`WEBHOOK_MAX_AGE_SECONDS` or more than 5 minutes ahead are refused. A redelivery (same timestamp ' +
+        'and ids, whatever else differs) answers 200 and changes nothing. Effects are read from the ' +
+        'Gateway, not from the body; any store or Gateway failure answers non-2xx so that the Gateway ' +
+        'redelivers. A body whose Content-Length is over 1 MB is refused before it is read; after ' +
+        '`RATE_LIMIT_PER_MINUTE` refused deliveries in a minute, a client address gets 429.',
       tag: 'webhooks',
       body: webhookBody,
       responses: {
