@@ -47,6 +47,8 @@ export interface Infrastructure {
    * memory, so one recorded by an earlier run is answered with a clear 404 instead of a 502.
    */
   readonly emulatorStartedAt?: Date;
+  /** Clock of the minted tokens' `iat`/`exp` (`Date.now`); tests move it against the browser's. */
+  readonly tokenClock?: () => number;
 }
 
 export interface Services {
@@ -111,6 +113,7 @@ export function createServices(infrastructure: Infrastructure): Services {
   const minter = createTokenMinter({
     gatewaySecret: config.gatewaySecret,
     ttlSeconds: config.authTokenTtlSeconds,
+    ...(infrastructure.tokenClock ? { now: infrastructure.tokenClock } : {}),
   });
   const tokens = createUserTokens({ links: store.links, minter });
   const authTokens = createAuthTokenIssuer({

@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { createServices } from './composition.js';
 import { ConfigError } from './config/load-config.js';
 import { readStartupConfig } from './config/startup-config.js';
+import { startDemoIfEnabled } from './demo/start-demo.js';
 import { resolveUpstream } from './emulator/development-upstream.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
 import { createHttpServer, listen } from './lifecycle/http-server.js';
@@ -73,6 +74,11 @@ async function main(): Promise<void> {
   upstream.deliverWebhooksTo?.(ownWebhookUrl(server.address(), config.host));
   acceptingTraffic = true;
   logger.info({ port: config.port, host: config.host, store: store.kind, env: config.nodeEnv }, 'listening');
+  const demo = await startDemoIfEnabled(config, {
+    servicePort: portOf(server.address()),
+    emulatorSdkUrl: upstream.sdkScriptUrl,
+    logger,
+  });
 
   shutdownOnSignals(
     createGracefulShutdown({
@@ -85,6 +91,7 @@ async function main(): Promise<void> {
         { name: 'store', close: () => store.close() },
         { name: 'gateway client', close: () => services.close() },
         { name: 'gateway emulator', close: () => upstream.close() },
+        ...(demo ? [{ name: 'demo page', close: demo.close }] : []),
         ...(redis ? [{ name: 'redis', close: redis.close }] : []),
       ],
       graceMs: SHUTDOWN_GRACE_MS,
@@ -112,10 +119,14 @@ async function openRedis(url: string, logger: Logger) {
 
 /** The service's own webhook URL, for the in-process emulator (development only). */
 function ownWebhookUrl(address: ReturnType<Server['address']>, host: string): string {
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const port = portOf(address);
   const wildcard = host === '0.0.0.0' || host === '::' || host === '';
   const hostPart = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${hostPart}:${port}/webhooks/smallcase`;
+}
+
+function portOf(address: ReturnType<Server['address']>): number {
+  return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
 main().catch((error: unknown) => {

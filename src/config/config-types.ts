@@ -55,6 +55,10 @@ export interface Config {
   readonly devLogin: boolean;
   /** Development without GATEWAY_API_URL: where the in-process emulator listens (0 = any free port). */
   readonly emulatorPort: number;
+  /** Development: port of the demo partner page (on loopback); 0 when it is off. */
+  readonly demoPort: number;
+  /** Web SDK script the demo loads instead of the emulator's stand-in. */
+  readonly demoSdkUrl: string | undefined;
   /** Names of the variables that fell back to a development default (for the start-up log). */
   readonly developmentDefaults: readonly string[];
 }

@@ -40,6 +40,8 @@ const PLAIN_VARIABLES = [
   'LOG_LEVEL',
   'DEV_LOGIN',
   'EMULATOR_PORT',
+  'DEMO_PORT',
+  'DEMO_SDK_URL',
 ] as const;
 
 /**

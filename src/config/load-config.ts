@@ -1,5 +1,6 @@
 import { type Context, integer, requiredSecret } from './config-context.js';
 import type { Config, LoadedConfig, NodeEnv, PartnerAuthConfig } from './config-types.js';
+import { demoOrigins, parseDemoPort, parseDemoSdkUrl } from './demo-config.js';
 import {
   parseEnginePaths,
   parseGatewayApiSecretPrevious,
@@ -58,6 +59,7 @@ export function loadConfig(
   const gatewayApiSecret = requiredSecret(ctx, 'GATEWAY_API_SECRET');
   const gatewayApiSecretPrevious = parseGatewayApiSecretPrevious(ctx, gatewayApiSecret);
   const partnerAuth = parsePartnerAuth(ctx, gatewaySecret);
+  const demoPort = parseDemoPort(ctx, nodeEnv);
 
   const config: Config = {
     nodeEnv: nodeEnv ?? 'development',
@@ -77,7 +79,7 @@ export function loadConfig(
     databaseUrl: parseDatabaseUrl(ctx),
     redisUrl: parseRedisUrl(ctx),
     partnerAuth,
-    corsOrigins: parseCorsOrigins(ctx),
+    corsOrigins: parseCorsOrigins(ctx, demoOrigins(demoPort)),
     trustProxy: parseTrustProxy(ctx),
     rateLimitPerMinute: integer(ctx, 'RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     // Four days: the Gateway redelivers 15 min, 24 h and 48 h after a failure, perhaps with the first timestamp.
@@ -85,6 +87,8 @@ export function loadConfig(
     logLevel: parseLogLevel(ctx),
     devLogin: parseDevLogin(ctx, partnerAuth),
     emulatorPort: integer(ctx, 'EMULATOR_PORT', DEFAULT_EMULATOR_PORT, 0, 65535),
+    demoPort,
+    demoSdkUrl: parseDemoSdkUrl(ctx, demoPort),
     developmentDefaults: ctx.developmentDefaults,
   };
   refusePlaceholders(ctx, {

@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
 import { type Context, parseUrl } from './config-context.js';
 
-/** Reads CORS_ORIGINS: exact http(s) origins only, never `*` or `null`. */
-export function parseCorsOrigins(ctx: Context): readonly string[] {
+/** Reads CORS_ORIGINS: exact http(s) origins only, never `*` or `null`; `defaults` when unset. */
+export function parseCorsOrigins(ctx: Context, defaults: readonly string[] = []): readonly string[] {
   const raw = ctx.env.CORS_ORIGINS ?? '';
+  if (raw.trim() === '') return Object.freeze([...defaults]);
   const origins: string[] = [];
   for (const entry of raw
     .split(',')

@@ -10,6 +10,8 @@ export interface Upstream {
   readonly emulatorStartedAt?: Date;
   /** Points the in-process emulator's completion webhooks at `url`; absent for a real Gateway. */
   deliverWebhooksTo?(url: string): void;
+  /** The emulator's web SDK stand-in (`/scdk.js`); absent for a real Gateway. */
+  readonly sdkScriptUrl?: string;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function resolveUpstream(config: Config, logger: Logger): Promise<U
     baseUrl: emulator.url,
     emulatorStartedAt: startedAt,
     deliverWebhooksTo: (url) => emulator.webhooks.configure({ url }),
+    sdkScriptUrl: `${emulator.url}/scdk.js`,
     close: () => emulator.close(),
   };
 }

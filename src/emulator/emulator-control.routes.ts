@@ -2,10 +2,9 @@ import express, { type Response, Router } from 'express';
 import { z } from 'zod';
 import { postWebhook } from '../webhooks/post-webhook.js';
 import { signWebhook } from '../webhooks/webhook-checksum.js';
+import { completeTransaction, completionRefusal } from './emulator-completion.js';
 import { transactionView } from './emulator-gateway.routes.js';
-import { postbackKindOf } from './emulator-postbacks.js';
 import type { EmulatorState, Fault } from './emulator-state.js';
-import { completionWebhook } from './emulator-webhook-payloads.js';
 import type { EmulatorWebhooks } from './emulator-webhooks.js';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
@@ -48,6 +47,12 @@ const webhookBody = z.object({
   payload: z.record(z.string(), z.unknown()).optional(),
 });
 
+const COMPLETION_REFUSALS = {
+  not_open: (status: string) => `transaction is already ${status}`,
+  expired: () => 'transaction expired',
+  user_mismatch: () => 'user_mismatch: the token pinned another account',
+};
+
 function invalid(res: Response, error: z.ZodError): void {
   const issue = error.issues[0];
   res.status(400).json({ error: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
@@ -73,16 +78,13 @@ export function createEmulatorControlRouter(options: {
     if (!parsed.success) return invalid(res, parsed.error);
     const trx = state.transactions.get(req.params.transactionId);
     if (!trx) return res.status(404).json({ error: 'unknown transaction' });
-    if (trx.status !== 'INITIALIZED' && trx.status !== 'USED') {
-      return res.status(409).json({ error: `transaction is already ${trx.status}` });
-    }
-    if (now() >= trx.expireAt) return res.status(409).json({ error: 'transaction expired' });
-    if (trx.createdBy && trx.createdBy !== parsed.data.smallcaseAuthId) {
-      return res.status(409).json({ error: 'user_mismatch: the token pinned another account' });
-    }
-    Object.assign(trx, { status: 'COMPLETED', updatedAt: now(), ...parsed.data });
-    state.accounts.set(parsed.data.smallcaseAuthId, parsed.data.broker);
-    options.webhooks?.dispatch(completionWebhook(trx, options.apiSecret, now()), postbackKindOf(trx));
+    const refusal = completionRefusal(trx, parsed.data.smallcaseAuthId, now());
+    if (refusal) return res.status(409).json({ error: COMPLETION_REFUSALS[refusal](trx.status) });
+    completeTransaction(
+      { state, webhooks: options.webhooks, apiSecret: options.apiSecret, now: now() },
+      trx,
+      parsed.data,
+    );
     return res.json(transactionView(trx, now()));
   });
 

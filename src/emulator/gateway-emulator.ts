@@ -11,6 +11,8 @@ import { createEmulatorFidelityRouter } from './emulator-fidelity.routes.js';
 import { createEmulatorGatewayRouter, type EmulatorFidelity } from './emulator-gateway.routes.js';
 import { createEmulatorState, type EmulatorState, recordRequest } from './emulator-state.js';
 import { createEmulatorWebhooks, type EmulatorWebhooks, type WebhookTarget } from './emulator-webhooks.js';
+import { createSdkFlows } from './sdk-stand-in/sdk-flows.js';
+import { createSdkStandInRouter } from './sdk-stand-in/sdk-stand-in.routes.js';
 
 export interface GatewayEmulatorOptions {
   readonly gatewayName: string;
@@ -96,6 +98,7 @@ export function createGatewayEmulator(options: GatewayEmulatorOptions): GatewayE
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  app.use(createSdkStandInRouter(createSdkFlows({ ...options, state, webhooks, now })));
   app.use('/__emulator', createEmulatorControlRouter({ state, apiSecret: options.apiSecret, now, webhooks }));
   app.use('/__emulator', createEmulatorFidelityRouter({ ...fidelity, webhooks }));
   app.use(faultInjector(state, hanging));

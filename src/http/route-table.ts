@@ -1,7 +1,9 @@
 import type { Services } from '../composition.js';
+import type { Config } from '../config/config-types.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import type { RouteSpec } from './route-spec.js';
 import { authTokenRoutes } from './routes/auth-token.routes.js';
+import { browserClientRoutes } from './routes/browser-client.routes.js';
 import { devSessionRoutes } from './routes/dev-session.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { holdingsRoutes } from './routes/holdings.routes.js';
@@ -30,7 +32,12 @@ export function createRouteTable(services: Services): RouteSpec[] {
     ...openApiRoutes(() =>
       buildOpenApiDocument({ routes, partnerAuth: services.config.partnerAuth, version: API_VERSION }),
     ),
-    ...(services.devSessions ? devSessionRoutes(services.devSessions) : []),
+    ...browserClientRoutes(),
+    ...(services.devSessions ? devSessionRoutes(services.devSessions, sessionCookieOf(services.config)) : []),
   ];
   return routes;
+}
+
+function sessionCookieOf(config: Config): string | undefined {
+  return config.partnerAuth.mode === 'jwt' ? config.partnerAuth.sessionCookie : undefined;
 }

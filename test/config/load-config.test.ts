@@ -80,7 +80,8 @@ describe('loadConfig: result and development defaults', () => {
     assert.equal(config.gatewayIntents, undefined, 'the service default: every intent it validates');
     assert.equal(config.logLevel, 'info');
     assert.equal(config.devLogin, true);
-    assert.deepEqual(config.corsOrigins, []);
+    assert.equal(config.demoPort, 3000);
+    assert.deepEqual(config.corsOrigins, ['http://localhost:3000', 'http://127.0.0.1:3000']);
     assert.equal(config.partnerAuth.mode, 'jwt');
     assert.ok(Buffer.byteLength(config.gatewaySecret) >= 32);
     assert.ok(Buffer.byteLength(config.gatewayApiSecret) >= 32);

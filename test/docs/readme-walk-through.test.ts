@@ -118,9 +118,10 @@ describe("the README's curl walk-through, run literally against npm start", { sk
   let service: SpawnedService | undefined;
   const start = async () => {
     const ports = { service: await freePort(), emulator: await freePort() };
-    // A newcomer's first start: nothing configured, development mode, run from a fresh folder.
+    // A newcomer's first start: nothing configured, development mode, run from a fresh folder
+    // (the demo page off: tests bind no fixed port).
     service = await spawnService(
-      { EMULATOR_PORT: String(ports.emulator) },
+      { EMULATOR_PORT: String(ports.emulator), DEMO_PORT: '0' },
       { bare: true, cwd: folder, port: ports.service },
     );
     return ports;

@@ -57,7 +57,7 @@ describe('npm run emulator beside npm start, in one folder with no .env', () => 
     assert.match(emulator.output(), /GATEWAY_SECRET, GATEWAY_API_SECRET from .*data\/dev-secrets\.json/);
 
     const running = await spawnService(
-      { GATEWAY_API_URL: `http://127.0.0.1:${emulatorPort}` },
+      { GATEWAY_API_URL: `http://127.0.0.1:${emulatorPort}`, DEMO_PORT: '0' },
       { bare: true, cwd: folder, port: servicePort },
     );
     processes.push(running);
