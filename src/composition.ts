@@ -4,6 +4,7 @@ import { createGatewayClient, type GatewayClient } from './gateway/gateway-clien
 import { createGatewayPaths } from './gateway/gateway-paths.js';
 import { createHoldingsService, type HoldingsService } from './holdings/holdings-service.js';
 import { ALWAYS_READY, type Readiness } from './lifecycle/readiness.js';
+import { createStoreReadiness, type StoreReadiness } from './lifecycle/store-readiness.js';
 import { createLinkService, type LinkService } from './linking/link-service.js';
 import type { Logger } from './observability/logger.js';
 import { noopMetrics, type ServiceMetrics } from './observability/metrics.js';
@@ -49,6 +50,8 @@ export interface Infrastructure {
   readonly emulatorStartedAt?: Date;
   /** Clock of the minted tokens' `iat`/`exp` (`Date.now`); tests move it against the browser's. */
   readonly tokenClock?: () => number;
+  /** Wall clock of the use cases (idempotency leases, record times); tests move it. */
+  readonly clock?: () => Date;
 }
 
 export interface Services {
@@ -58,6 +61,8 @@ export interface Services {
   /** The store every service uses, with its deadline and failure metric. */
   readonly store: Store;
   readonly readiness: Readiness;
+  /** `/readyz`: whether the store takes a write now. */
+  readonly storeReadiness: StoreReadiness;
   readonly rateLimitStoreFor: ((bucket: string) => RateLimitStore) | undefined;
   readonly gateway: GatewayClient;
   readonly partnerAuthenticator: PartnerAuthenticator;
@@ -131,6 +136,7 @@ export function createServices(infrastructure: Infrastructure): Services {
     logger,
     allowedIntents: config.gatewayIntents,
     ...(infrastructure.emulatorStartedAt ? { emulatorStartedAt: infrastructure.emulatorStartedAt } : {}),
+    ...(infrastructure.clock ? { now: infrastructure.clock } : {}),
   });
   const planner = createWebhookEffectPlanner({
     gateway,
@@ -145,6 +151,7 @@ export function createServices(infrastructure: Infrastructure): Services {
     metrics,
     store,
     readiness: infrastructure.readiness ?? ALWAYS_READY,
+    storeReadiness: createStoreReadiness(store, logger),
     rateLimitStoreFor: infrastructure.rateLimitStoreFor,
     gateway,
     partnerAuthenticator: createPartnerAuthenticator(config.partnerAuth, infrastructure.jwksTuning),

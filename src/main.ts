@@ -1,17 +1,21 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { createServices } from './composition.js';
+import type { Config } from './config/config-types.js';
 import { ConfigError } from './config/load-config.js';
 import { readStartupConfig } from './config/startup-config.js';
 import { startDemoIfEnabled } from './demo/start-demo.js';
 import { resolveUpstream } from './emulator/development-upstream.js';
+import { createMetricsApp } from './http/metrics-app.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
-import { createHttpServer, listen } from './lifecycle/http-server.js';
+import { closeGracefully, createHttpServer, listen } from './lifecycle/http-server.js';
 import { listenProblem } from './lifecycle/listen-problem.js';
 import { openStoreWithRetry } from './lifecycle/open-store-with-retry.js';
 import { exitOnUnexpectedFailure } from './lifecycle/process-failure.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import type { ServiceMetrics } from './observability/metrics.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
+import { startRetentionJob } from './retention/retention-job.js';
 import { openStore } from './store/open-store.js';
 
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -58,9 +62,9 @@ async function main(): Promise<void> {
   });
   const app = createApp(services);
   const server = createHttpServer(app);
-  await listen(server, config.port, config.host, (error) =>
-    logger.error({ cause: { message: error.message } }, 'HTTP server error'),
-  ).catch((error: unknown) => {
+  const onServerError = (error: Error) =>
+    logger.error({ cause: { message: error.message } }, 'HTTP server error');
+  await listen(server, config.port, config.host, onServerError).catch((error: unknown) => {
     const problem = listenProblem(error, {
       portVariable: 'PORT',
       hostVariable: 'HOST',
@@ -71,9 +75,20 @@ async function main(): Promise<void> {
     if (problem === undefined) throw error;
     exitWithConfigProblems([problem]);
   });
+  const metricsServer = await listenForMetrics(config, metrics, onServerError);
   upstream.deliverWebhooksTo?.(ownWebhookUrl(server.address(), config.host));
   acceptingTraffic = true;
-  logger.info({ port: config.port, host: config.host, store: store.kind, env: config.nodeEnv }, 'listening');
+  const retention = startRetentionJob({ retention: services.store.retention, policy: config, logger });
+  logger.info(
+    {
+      port: config.port,
+      host: config.host,
+      metricsPort: config.metricsPort,
+      store: store.kind,
+      env: config.nodeEnv,
+    },
+    'listening',
+  );
   const demo = await startDemoIfEnabled(config, {
     servicePort: portOf(server.address()),
     emulatorSdkUrl: upstream.sdkScriptUrl,
@@ -88,6 +103,8 @@ async function main(): Promise<void> {
         acceptingTraffic = false;
       },
       resources: [
+        ...(metricsServer ? [{ name: 'metrics listener', close: () => closeGracefully(metricsServer) }] : []),
+        { name: 'retention job', close: () => retention.stop() },
         { name: 'store', close: () => store.close() },
         { name: 'gateway client', close: () => services.close() },
         { name: 'gateway emulator', close: () => upstream.close() },
@@ -103,6 +120,24 @@ async function main(): Promise<void> {
 function exitWithConfigProblems(problems: readonly string[]): never {
   for (const problem of problems) process.stderr.write(`config error: ${problem}\n`);
   process.exit(1);
+}
+
+/** The `METRICS_PORT` listener, when configured: scrapes go on while the public port drains. */
+async function listenForMetrics(
+  config: Config,
+  metrics: ServiceMetrics,
+  onError: (error: Error) => void,
+): Promise<Server | undefined> {
+  if (config.metricsPort === undefined) return undefined;
+  const server = createHttpServer(createMetricsApp(metrics));
+  const port = config.metricsPort;
+  await listen(server, port, config.host, onError).catch((error: unknown) => {
+    const target = { portVariable: 'METRICS_PORT', hostVariable: 'HOST', port, host: config.host };
+    const problem = listenProblem(error, target);
+    if (problem === undefined) throw error;
+    exitWithConfigProblems([problem]);
+  });
+  return server;
 }
 
 // Loaded only when REDIS_URL is set: ioredis costs a single instance memory and start-up time for nothing.

@@ -51,6 +51,12 @@ export interface Config {
   readonly trustProxy: false | number | readonly string[];
   readonly rateLimitPerMinute: number;
   readonly webhookMaxAgeSeconds: number;
+  /** Finished transactions are purged this many days after their last change. */
+  readonly retentionDays: number;
+  /** `GET /metrics` on a listener of its own (same host); never the public port. */
+  readonly metricsPort: number | undefined;
+  /** Development without `METRICS_PORT` only; production then serves no `/metrics` at all. */
+  readonly metricsOnPublicPort: boolean;
   readonly logLevel: string;
   readonly devLogin: boolean;
   /** Development without GATEWAY_API_URL: where the in-process emulator listens (0 = any free port). */

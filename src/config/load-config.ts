@@ -10,7 +10,7 @@ import {
   parseHoldingsPath,
   parseIntents,
 } from './gateway-config.js';
-import { parseCorsOrigins, parseTrustProxy } from './network-config.js';
+import { parseCorsOrigins, parseMetricsPort, parseTrustProxy } from './network-config.js';
 import { parsePartnerAuth } from './partner-auth-config.js';
 import { refusePlaceholders } from './placeholders.js';
 import { type FileReader, readSecretFile } from './secret-source.js';
@@ -61,10 +61,12 @@ export function loadConfig(
   const partnerAuth = parsePartnerAuth(ctx, gatewaySecret);
   const demoPort = parseDemoPort(ctx, nodeEnv);
 
+  const port = integer(ctx, 'PORT', 8080, 0, 65535);
+  const metricsPort = parseMetricsPort(ctx, port);
   const config: Config = {
     nodeEnv: nodeEnv ?? 'development',
     isProduction: ctx.production,
-    port: integer(ctx, 'PORT', 8080, 0, 65535),
+    port,
     host: env.HOST || '0.0.0.0',
     gatewayName: parseGatewayName(ctx),
     gatewaySecret: gatewaySecret ?? '',
@@ -84,6 +86,9 @@ export function loadConfig(
     rateLimitPerMinute: integer(ctx, 'RATE_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     // Four days: the Gateway redelivers 15 min, 24 h and 48 h after a failure, perhaps with the first timestamp.
     webhookMaxAgeSeconds: integer(ctx, 'WEBHOOK_MAX_AGE_SECONDS', 345_600, 60, 31_536_000),
+    retentionDays: integer(ctx, 'RETENTION_DAYS', 90, 1, 3650),
+    metricsPort,
+    metricsOnPublicPort: metricsPort === undefined && !ctx.production,
     logLevel: parseLogLevel(ctx),
     devLogin: parseDevLogin(ctx, partnerAuth),
     emulatorPort: integer(ctx, 'EMULATOR_PORT', DEFAULT_EMULATOR_PORT, 0, 65535),

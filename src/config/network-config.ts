@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { type Context, parseUrl } from './config-context.js';
+import { type Context, integer, parseUrl } from './config-context.js';
 
 /** Reads CORS_ORIGINS: exact http(s) origins only, never `*` or `null`; `defaults` when unset. */
 export function parseCorsOrigins(ctx: Context, defaults: readonly string[] = []): readonly string[] {
@@ -55,4 +55,28 @@ function isAddressOrCidr(entry: string): boolean {
   // 0.0.0.0/0 or ::/0 would trust every hop, which is `true` under another name.
   const widest = family === 4 ? 8 : 16;
   return bits >= widest && bits <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Reads METRICS_PORT: `GET /metrics` gets a listener of its own, never the public `PORT`. In
+ * production without it there is no `/metrics` at all (one warning says so): traffic volumes
+ * are not for the public port.
+ */
+export function parseMetricsPort(ctx: Context, publicPort: number): number | undefined {
+  const raw = ctx.env.METRICS_PORT;
+  if (raw === undefined || raw === '') {
+    if (ctx.production) {
+      ctx.warnings.push(
+        'METRICS_PORT: unset, so GET /metrics is not served (production never serves it on the public port)',
+      );
+    }
+    return undefined;
+  }
+  const port = integer(ctx, 'METRICS_PORT', 0, 1, 65535);
+  if (port === 0) return undefined;
+  if (port === publicPort) {
+    ctx.problems.push('METRICS_PORT: must differ from PORT (metrics are never served on the public port)');
+    return undefined;
+  }
+  return port;
 }

@@ -2,14 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, Pool, errors as undiciErrors } from 'undici';
 import { z } from 'zod';
-import { noopMetrics, type ServiceMetrics, type UpstreamOutcome } from '../observability/metrics.js';
+import { noopMetrics, type ServiceMetrics } from '../observability/metrics.js';
 import { REQUEST_ID_FORMAT } from '../observability/request-id-format.js';
 import type { SuccessTokenVerifier } from '../tokens/success-token-verifier.js';
-import { createCircuitBreaker } from './circuit-breaker.js';
+import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.js';
 import { readDateLike } from './gateway-dates.js';
 import { GatewayError, GatewayTimeoutError, GatewayUnavailableError } from './gateway-errors.js';
 import { TRANSACTION_ID } from './gateway-ids.js';
-import { createGatewayPaths, type GatewayOperation, type GatewayPaths } from './gateway-paths.js';
+import {
+  createGatewayPaths,
+  GATEWAY_OPERATIONS,
+  type GatewayOperation,
+  type GatewayPaths,
+} from './gateway-paths.js';
 import { type AttemptResult, interpretResponse } from './gateway-response.js';
 import { parseTransactionDetails, type TransactionDetails } from './transaction-details.js';
 
@@ -77,7 +82,7 @@ interface Outbound {
 /**
  * The one module that talks to the smallcase Gateway: fixed header set (nothing from the
  * client is forwarded), per-call deadline, no redirects, size cap, envelope unwrapped, typed
- * errors, bounded GET retries with jitter, and a circuit breaker.
+ * errors, bounded GET retries with jitter, and a circuit breaker per upstream operation.
  */
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const metrics = options.metrics ?? noopMetrics;
@@ -89,11 +94,18 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     ? undefined
     : new Pool(origin, { connections: options.connections ?? 32, keepAliveTimeout: 30_000 });
   const dispatcher: Dispatcher = options.dispatcher ?? (ownDispatcher as Pool);
-  const breaker = createCircuitBreaker({
-    failureThreshold: options.breaker?.failureThreshold ?? 5,
-    openMs: options.breaker?.openMs ?? 10_000,
-    onStateChange: (state) => metrics.circuitState(state),
-  });
+  // One breaker per upstream operation: failing engine reads must not stop transaction creation.
+  const breakers = new Map<GatewayOperation, CircuitBreaker>(
+    GATEWAY_OPERATIONS.map((operation) => [
+      operation,
+      createCircuitBreaker({
+        failureThreshold: options.breaker?.failureThreshold ?? 5,
+        openMs: options.breaker?.openMs ?? 10_000,
+        onStateChange: (state) => metrics.circuitState(operation, state),
+      }),
+    ]),
+  );
+  for (const operation of GATEWAY_OPERATIONS) metrics.circuitState(operation, 'closed');
 
   function headersFor(out: Outbound): Record<string, string> {
     const requestId = out.call.requestId;
@@ -133,11 +145,12 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
           ok: false,
           error: new GatewayTimeoutError(options.timeoutMs, { cause: error }),
           retryable: false,
-          upstreamHealthy: false,
+          outcome: 'timeout',
+          breakerFailure: true,
         };
       }
       const unavailable = new GatewayUnavailableError('The Gateway could not be reached.', { cause: error });
-      return { ok: false, error: unavailable, retryable: true, upstreamHealthy: false };
+      return { ok: false, error: unavailable, retryable: true, outcome: 'unavailable', breakerFailure: true };
     }
   }
 
@@ -158,6 +171,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   }
 
   async function send(out: Outbound): Promise<unknown> {
+    const breaker = breakers.get(out.operation) as CircuitBreaker;
     const blockedMs = breaker.blockedForMs();
     if (blockedMs > 0) {
       metrics.upstreamCall(out.operation, 'circuit_open', 0);
@@ -176,9 +190,9 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         metrics.upstreamCall(out.operation, 'ok', seconds);
         return result.data;
       }
-      if (result.upstreamHealthy) breaker.recordSuccess();
-      else breaker.recordFailure();
-      metrics.upstreamCall(out.operation, outcomeOf(result), seconds);
+      if (result.breakerFailure) breaker.recordFailure();
+      else breaker.recordSuccess();
+      metrics.upstreamCall(out.operation, result.outcome, seconds);
       throw result.error;
     } finally {
       clearTimeout(timer);
@@ -215,10 +229,4 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       await ownDispatcher?.close();
     },
   };
-}
-
-function outcomeOf(result: AttemptResult & { ok: false }): UpstreamOutcome {
-  if (result.error instanceof GatewayTimeoutError) return 'timeout';
-  if (result.error instanceof GatewayUnavailableError) return 'unavailable';
-  return result.upstreamHealthy ? 'rejected' : 'error';
 }

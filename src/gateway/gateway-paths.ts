@@ -16,8 +16,14 @@ export const GATEWAY_PATH_DEFAULTS = {
   engineReadPaths: ['user/holdings', 'user/investments', 'smallcases', 'smallcase', 'market/news'],
 } as const;
 
-/** Operation names, used as metric labels and in error messages. */
-export type GatewayOperation = 'create_transaction' | 'transaction_details' | 'holdings' | 'engine';
+/** Operation names, used as metric labels and in error messages; each has its own circuit breaker. */
+export const GATEWAY_OPERATIONS = [
+  'create_transaction',
+  'transaction_details',
+  'holdings',
+  'engine',
+] as const;
+export type GatewayOperation = (typeof GATEWAY_OPERATIONS)[number];
 
 export interface GatewayPathOptions {
   readonly gatewayName: string;

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
+import type { UpstreamOutcome } from '../observability/metrics.js';
 import { GatewayError, GatewayUnavailableError } from './gateway-errors.js';
 
 /** How one attempt ended, and whether another attempt could help. */
@@ -9,8 +10,13 @@ export type AttemptResult =
       readonly ok: false;
       readonly error: Error;
       readonly retryable: boolean;
-      /** The Gateway itself is fine (it answered a 4xx): does not count against the breaker. */
-      readonly upstreamHealthy: boolean;
+      readonly outcome: Exclude<UpstreamOutcome, 'ok' | 'circuit_open'>;
+      /**
+       * Only a transport failure, a timeout or a 5xx says the Gateway is unwell. Anything else it
+       * answered (a 4xx, a redirect, an oversized or malformed body) is about this one request,
+       * and must not let one caller open the circuit for everyone.
+       */
+      readonly breakerFailure: boolean;
     };
 
 const envelope = z.object({
@@ -71,34 +77,36 @@ export async function interpretResponse(
   options: { maxBytes: number; secrets: readonly string[] },
 ): Promise<AttemptResult> {
   const { statusCode, headers } = response;
-  const fail = (error: Error, retryable: boolean, upstreamHealthy = false): AttemptResult => ({
+  // A 5xx counts as a failure whatever its body; the body is drained (capped) only so that the
+  // connection can be reused.
+  if (statusCode >= 500) {
+    await readCapped(response.body, options.maxBytes);
+    const error =
+      statusCode === 503
+        ? new GatewayUnavailableError('The Gateway is unavailable (HTTP 503).', {
+            retryAfterSeconds: retryAfterOf(headers),
+          })
+        : new GatewayError(`The Gateway failed (HTTP ${statusCode}).`);
+    return { ok: false, error, retryable: true, outcome: 'error', breakerFailure: true };
+  }
+  const refuse = (error: Error, outcome: 'error' | 'rejected' = 'error'): AttemptResult => ({
     ok: false,
     error,
-    retryable,
-    upstreamHealthy,
+    retryable: false,
+    outcome,
+    breakerFailure: false,
   });
   if (statusCode >= 300 && statusCode < 400) {
     discard(response.body);
-    return fail(
-      new GatewayError(`The Gateway answered a redirect (HTTP ${statusCode}); not followed.`),
-      false,
-    );
+    return refuse(new GatewayError(`The Gateway answered a redirect (HTTP ${statusCode}); not followed.`));
   }
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > options.maxBytes) {
     discard(response.body);
-    return fail(new GatewayError('The Gateway response is too large.'), false);
+    return refuse(new GatewayError('The Gateway response is too large.'));
   }
   const raw = await readCapped(response.body, options.maxBytes);
-  if (raw === undefined) return fail(new GatewayError('The Gateway response is too large.'), false);
-  if (statusCode === 503) {
-    const retryAfterSeconds = retryAfterOf(headers);
-    return fail(
-      new GatewayUnavailableError('The Gateway is unavailable (HTTP 503).', { retryAfterSeconds }),
-      true,
-    );
-  }
-  if (statusCode >= 500) return fail(new GatewayError(`The Gateway failed (HTTP ${statusCode}).`), true);
+  if (raw === undefined) return refuse(new GatewayError('The Gateway response is too large.'));
 
   const contentType = String(headers['content-type'] ?? '');
   let parsed: z.infer<typeof envelope> | undefined;
@@ -112,13 +120,13 @@ export async function interpretResponse(
   }
   if (statusCode >= 400) {
     const why = describeUpstreamErrors(parsed?.errors, options.secrets);
-    return fail(new GatewayError(`The Gateway refused the request (HTTP ${statusCode})${why}`), false, true);
+    return refuse(new GatewayError(`The Gateway refused the request (HTTP ${statusCode})${why}`), 'rejected');
   }
   if (parsed === undefined)
-    return fail(new GatewayError('The Gateway sent a body that is not its JSON envelope.'), false);
+    return refuse(new GatewayError('The Gateway sent a body that is not its JSON envelope.'));
   if (!parsed.success) {
     const why = describeUpstreamErrors(parsed.errors, options.secrets);
-    return fail(new GatewayError(`The Gateway reported an error${why}`), false, true);
+    return refuse(new GatewayError(`The Gateway reported an error${why}`), 'rejected');
   }
   return { ok: true, data: parsed.data };
 }

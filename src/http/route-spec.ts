@@ -12,9 +12,11 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /**
  * Rate-limit buckets: the routes naming one bucket share one counter per partner user (per
  * client IP when the session does not verify), `RATE_LIMIT_PER_MINUTE` each minute.
- * `tokens`: `/auth-token` and `/transactions` (both hand a `smallcaseAuthToken` to someone).
+ * `tokens`: `/auth-token` and `/transactions` (both hand a `smallcaseAuthToken` to someone);
+ * `link`: `POST` and `DELETE /link`; `reads`: `/holdings` and `/engine/*` (each one or more
+ * upstream calls made for the user).
  */
-export type RateLimitBucket = 'tokens';
+export type RateLimitBucket = 'tokens' | 'link' | 'reads';
 
 /** Body limit of the client routes and of the webhook receiver (the Gateway's payloads are larger). */
 export const CLIENT_JSON_LIMIT = '100kb';

@@ -18,7 +18,8 @@ const API_VERSION = '0.1.0';
 /**
  * Every route this instance serves, in matching order (the hot `/auth-token` first): the one
  * list that is mounted, guarded, documented at `/openapi.json` and used for the metrics route
- * labels. `/dev/session` is in it only while development login is on.
+ * labels. `/dev/session` is in it only while development login is on, `/metrics` only in
+ * development without `METRICS_PORT`.
  */
 export function createRouteTable(services: Services): RouteSpec[] {
   const routes: RouteSpec[] = [
@@ -27,8 +28,9 @@ export function createRouteTable(services: Services): RouteSpec[] {
     ...linkRoutes(services.linking),
     ...holdingsRoutes(services.holdings),
     ...webhookRoutes(services.webhooks),
-    ...healthRoutes({ store: services.store, readiness: services.readiness }),
-    ...metricsRoutes(services.metrics),
+    ...healthRoutes({ storeReadiness: services.storeReadiness, readiness: services.readiness }),
+    // On its own listener when METRICS_PORT is set (src/http/metrics-app.ts), never here in production.
+    ...(services.config.metricsOnPublicPort ? metricsRoutes(services.metrics) : []),
     ...openApiRoutes(() =>
       buildOpenApiDocument({ routes, partnerAuth: services.config.partnerAuth, version: API_VERSION }),
     ),

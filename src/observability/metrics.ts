@@ -17,7 +17,8 @@ export interface ServiceMetrics {
   tokenMinted(userType: 'guest' | 'connected'): void;
   /** One finished upstream call; `operation` is a name from the Gateway client's path table. */
   upstreamCall(operation: string, outcome: UpstreamOutcome, seconds: number): void;
-  circuitState(state: CircuitState): void;
+  /** The circuit breaker of one upstream operation changed state (also reported once, closed, at start). */
+  circuitState(operation: string, state: CircuitState): void;
   webhook(outcome: WebhookOutcome): void;
   storeError(): void;
   // The HTTP side is optional so that fakes observing only the calls above stay small; the app

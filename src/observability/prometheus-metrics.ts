@@ -42,8 +42,8 @@ export function createPrometheusMetrics(options: { prefix?: string } = {}): Prom
   });
   const circuit = new Gauge({
     name: `${prefix}circuit_breaker_state`,
-    help: 'Gateway circuit breaker: 1 for the current state, 0 for the others.',
-    labelNames: ['state'] as const,
+    help: 'Gateway circuit breaker of each upstream operation: 1 for the current state, 0 for the others.',
+    labelNames: ['operation', 'state'] as const,
     registers,
   });
   const webhooks = new Counter({
@@ -58,17 +58,19 @@ export function createPrometheusMetrics(options: { prefix?: string } = {}): Prom
     registers,
   });
 
-  const setCircuit = (current: CircuitState) => {
-    for (const state of CIRCUIT_STATES) circuit.set({ state }, state === current ? 1 : 0);
+  const operationLabel = (operation: string) => (OPERATION_NAME.test(operation) ? operation : 'other');
+  const setCircuit = (operation: string, current: CircuitState) => {
+    for (const state of CIRCUIT_STATES) {
+      circuit.set({ operation: operationLabel(operation), state }, state === current ? 1 : 0);
+    }
   };
-  setCircuit('closed');
   storeErrors.inc(0);
 
   return {
     registry,
     tokenMinted: (userType) => tokensMinted.inc({ user_type: userType }),
     upstreamCall(operation, outcome, seconds) {
-      const labels = { operation: OPERATION_NAME.test(operation) ? operation : 'other', outcome };
+      const labels = { operation: operationLabel(operation), outcome };
       upstreamCalls.inc(labels);
       upstreamDuration.observe(labels, seconds);
     },

@@ -45,6 +45,7 @@ function wrapStore(store: Store, around: Around): Store {
   return {
     ...(wrapped as unknown as Store),
     ping: () => around(store.ping()),
+    checkWritable: () => around(store.checkWritable()),
     close: () => store.close(),
   };
 }

@@ -91,7 +91,10 @@ export type IdempotencyClaim =
   | { readonly status: 'in_progress'; readonly requestHash: string };
 
 export interface IdempotencyRepository {
-  /** Atomically claims (partnerUserId, key); an expired record is replaced. */
+  /**
+   * Atomically claims (partnerUserId, key) until `expiresAt` (the claim's lease); an expired
+   * record, finished or not, is replaced.
+   */
   claim(input: {
     partnerUserId: string;
     key: string;
@@ -99,8 +102,8 @@ export interface IdempotencyRepository {
     at: Date;
     expiresAt: Date;
   }): Promise<IdempotencyClaim>;
-  /** Stores the finished request's response body (JSON); the HTTP layer owns its status. */
-  complete(input: { partnerUserId: string; key: string; body: unknown }): Promise<void>;
+  /** Stores the finished request's result (JSON), kept until `expiresAt`; the HTTP layer owns its status. */
+  complete(input: { partnerUserId: string; key: string; body: unknown; expiresAt: Date }): Promise<void>;
   /** Drops an unfinished claim so that a retry can run (the first attempt failed). */
   release(input: { partnerUserId: string; key: string }): Promise<void>;
 }
@@ -145,6 +148,37 @@ export interface HoldingsSnapshotRepository {
   save(snapshot: HoldingsSnapshot): Promise<void>;
 }
 
+/** What the retention job purges: each kind of row older than its own cutoff. */
+export interface RetentionCutoffs {
+  /** Idempotency keys whose expiry (replay window, or lease of an unfinished claim) passed before this. */
+  readonly idempotencyExpiredBefore: Date;
+  /** Webhook events received before this. */
+  readonly webhookEventsReceivedBefore: Date;
+  /** Transactions whose last change (creation or status update) is older than this. */
+  readonly transactionsUpdatedBefore: Date;
+}
+
+export interface PurgeCounts {
+  readonly idempotencyKeys: number;
+  readonly webhookEvents: number;
+  readonly transactions: number;
+}
+
+export type PurgeBatchOutcome =
+  | { readonly status: 'purged'; readonly deleted: PurgeCounts }
+  /** Another instance is purging right now (PostgreSQL): nothing was done. */
+  | { readonly status: 'busy' };
+
+export interface RetentionRepository {
+  /**
+   * Deletes at most `limit` rows of each kind past its cutoff, in one database transaction.
+   * Safe from several instances at once: on PostgreSQL one holds the purge (the others get
+   * `busy`), and every delete re-checks its cutoff, so a row revived meanwhile (an expired
+   * idempotency key claimed again) is never deleted.
+   */
+  purgeBatch(cutoffs: RetentionCutoffs, limit: number): Promise<PurgeBatchOutcome>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly links: LinkRepository;
@@ -152,7 +186,14 @@ export interface Store {
   readonly idempotency: IdempotencyRepository;
   readonly webhooks: WebhookRepository;
   readonly holdings: HoldingsSnapshotRepository;
-  /** Cheap round trip for readiness checks. */
+  readonly retention: RetentionRepository;
+  /** Cheap round trip: the database answers. */
   ping(): Promise<void>;
+  /**
+   * Readiness: one real, committed write (a single probe row), so a database that answers reads
+   * but cannot write (a read-only replica after a failover, a read-only or deleted SQLite file,
+   * a full disk) is not ready. Rejects with `StoreUnavailableError`.
+   */
+  checkWritable(): Promise<void>;
   close(): Promise<void>;
 }

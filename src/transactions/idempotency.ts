@@ -41,9 +41,27 @@ export interface IdempotencyDeps {
   readonly now: () => Date;
   /** How long a request waits for an earlier one with its key that is still running. */
   readonly waitMs: number;
+  /**
+   * How long a claim whose outcome was never stored blocks its key (a crash, or a store failure
+   * after the side effect). Past it the side effect is harmless to repeat: the transaction
+   * lifetime, after which an orphaned upstream transaction can no longer be used.
+   */
+  readonly leaseMs: number;
   /** Pause between looks at the store while waiting; defaults to 50 ms. */
   readonly pollMs?: number;
   readonly logger: Pick<Logger, 'warn'>;
+}
+
+/** The work behind a key: a side effect that must happen at most once, and its local record. */
+export interface IdempotentWork<T> {
+  /** The side effect (the upstream create); a failure here frees the key for a retry. */
+  perform(): Promise<T>;
+  /**
+   * Records the result locally. Runs after the result is kept with the key, and again before
+   * every replay, so it must be safe to repeat: a record that failed to be written is written by
+   * the retry.
+   */
+  persist(result: T): Promise<void>;
 }
 
 /**
@@ -55,7 +73,7 @@ export interface IdempotencyDeps {
 export async function runIdempotent<T>(
   deps: IdempotencyDeps,
   scope: { partnerUserId: string; key: string; requestHash: string; requestId: string },
-  work: () => Promise<T>,
+  work: IdempotentWork<T>,
 ): Promise<{ body: T; replayed: boolean }> {
   const waitUntil = performance.now() + deps.waitMs;
   const key = { partnerUserId: scope.partnerUserId, key: scope.key };
@@ -65,10 +83,12 @@ export async function runIdempotent<T>(
       ...key,
       requestHash: scope.requestHash,
       at,
-      expiresAt: new Date(at.getTime() + IDEMPOTENCY_TTL_MS),
+      expiresAt: new Date(at.getTime() + deps.leaseMs),
     });
-    if (claim.status === 'claimed')
-      return { body: await runClaimed(deps.repository, key, work), replayed: false };
+    if (claim.status === 'claimed') {
+      const keepUntil = new Date(at.getTime() + IDEMPOTENCY_TTL_MS);
+      return { body: await runClaimed(deps.repository, { ...key, keepUntil }, work), replayed: false };
+    }
     if (claim.status === 'completed') {
       if (claim.requestHash !== scope.requestHash) {
         // The key prefix lets an operator find the client; the rest of the key and the body stay out.
@@ -77,6 +97,7 @@ export async function runIdempotent<T>(
           'Idempotency-Key reused for a different request; replaying the first result',
         );
       }
+      await work.persist(claim.body as T);
       return { body: claim.body as T, replayed: true };
     }
     const left = waitUntil - performance.now();
@@ -90,21 +111,25 @@ export async function runIdempotent<T>(
   }
 }
 
-// A failed attempt releases the key so that a retry (or a request waiting for this one) may run.
-// Once the upstream call succeeded the key is never released: a failure to store the result
-// leaves it claimed until the TTL, rather than risking a second upstream transaction.
+// A failed side effect releases the key so that a retry (or a request waiting for this one) may
+// run. Once it succeeded the key is never released: its result is kept with the key first, so a
+// retry replays it (and writes a local record that failed); if even that write fails, the claim
+// blocks the key until its lease ends, rather than risking a second upstream transaction.
 async function runClaimed<T>(
   repository: IdempotencyRepository,
-  key: { partnerUserId: string; key: string },
-  work: () => Promise<T>,
+  key: { partnerUserId: string; key: string; keepUntil: Date },
+  work: IdempotentWork<T>,
 ): Promise<T> {
-  let body: T;
+  const scope = { partnerUserId: key.partnerUserId, key: key.key };
+  let result: T;
   try {
-    body = await work();
+    result = await work.perform();
   } catch (error) {
-    await repository.release(key).catch(() => undefined);
+    // A release that fails too (disk full) leaves the claim to its lease.
+    await repository.release(scope).catch(() => undefined);
     throw error;
   }
-  await repository.complete({ ...key, body });
-  return body;
+  await repository.complete({ ...scope, body: result, expiresAt: key.keepUntil });
+  await work.persist(result);
+  return result;
 }

@@ -31,6 +31,16 @@ export interface CreatedTransactionView {
   readonly expireAt: string;
 }
 
+/** What an `Idempotency-Key` keeps of a created transaction: the answer, and what its record needs. */
+interface CreatedTransactionResult extends CreatedTransactionView {
+  /** ISO time; absent in results kept by earlier versions. */
+  readonly createdAt?: string;
+}
+
+function viewOf(created: CreatedTransactionResult): CreatedTransactionView {
+  return { transactionId: created.transactionId, intent: created.intent, expireAt: created.expireAt };
+}
+
 export interface TransactionView {
   readonly transactionId: string;
   readonly intent: string;
@@ -95,7 +105,11 @@ export function createTransactionService(deps: {
     );
   }
 
-  async function createUpstream(partnerUserId: string, request: TransactionRequest, requestId: string) {
+  async function createUpstream(
+    partnerUserId: string,
+    request: TransactionRequest,
+    requestId: string,
+  ): Promise<CreatedTransactionResult> {
     const policy = tokenPolicyOf(request);
     const { link, authToken } = await deps.tokens.forUser(partnerUserId);
     if (policy === 'guest' && link)
@@ -107,20 +121,33 @@ export function createTransactionService(deps: {
     const created = await deps.gateway.createTransaction({ authToken, requestId, body: request });
     const createdAt = now();
     const expireAt = plausibleExpiry(created.expireAt, createdAt);
-    await deps.transactions.create({
-      transactionId: created.transactionId,
-      partnerUserId,
-      intent: request.intent,
-      status: 'INITIALIZED',
-      createdAt,
-      expireAt,
-    });
-    const body: CreatedTransactionView = {
+    return {
       transactionId: created.transactionId,
       intent: request.intent,
       expireAt: expireAt.toISOString(),
+      createdAt: createdAt.toISOString(),
     };
-    return body;
+  }
+
+  // Safe to repeat: an idempotent replay writes the record that a failed first attempt could not.
+  async function record(partnerUserId: string, created: CreatedTransactionResult): Promise<void> {
+    if (await deps.transactions.findById(created.transactionId)) return;
+    const transaction = {
+      transactionId: created.transactionId,
+      partnerUserId,
+      intent: created.intent,
+      status: 'INITIALIZED',
+      // Results kept before createdAt was stored with them had their record written already.
+      createdAt: created.createdAt ? new Date(created.createdAt) : now(),
+      expireAt: new Date(created.expireAt),
+    };
+    try {
+      await deps.transactions.create(transaction);
+    } catch (error) {
+      // A concurrent replay wrote it first.
+      if (await deps.transactions.findById(created.transactionId)) return;
+      throw error;
+    }
   }
 
   async function ownedRecord(partnerUserId: string, transactionId: string): Promise<TransactionRecord> {
@@ -155,19 +182,27 @@ export function createTransactionService(deps: {
     refresh,
     async create({ partnerUserId, request, requestId, idempotencyKey }) {
       requireAllowedIntent(request.intent);
+      const work = {
+        perform: () => createUpstream(partnerUserId, request, requestId),
+        persist: (created: CreatedTransactionResult) => record(partnerUserId, created),
+      };
       if (idempotencyKey === undefined) {
-        return { body: await createUpstream(partnerUserId, request, requestId), replayed: false };
+        const created = await work.perform();
+        await work.persist(created);
+        return { body: viewOf(created), replayed: false };
       }
-      return runIdempotent(
+      const { body, replayed } = await runIdempotent(
         {
           repository: deps.idempotency,
           now,
           waitMs: deps.gatewayTimeoutMs + IDEMPOTENCY_WAIT_MARGIN_MS,
+          leaseMs: TRANSACTION_TTL_MS,
           logger: deps.logger,
         },
         { partnerUserId, key: idempotencyKey, requestHash: requestHash(request), requestId },
-        () => createUpstream(partnerUserId, request, requestId),
+        work,
       );
+      return { body: viewOf(body), replayed };
     },
     async get({ partnerUserId, transactionId, requestId }) {
       const record = await ownedRecord(partnerUserId, transactionId);

@@ -12,6 +12,7 @@ export function productionEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.Process
     GATEWAY_SECRET: CANARY.gatewaySecret,
     GATEWAY_API_SECRET: CANARY.gatewayApiSecret,
     PARTNER_JWT_SECRET: CANARY.partnerJwtSecret,
+    METRICS_PORT: '9464',
     ...overrides,
   };
 }

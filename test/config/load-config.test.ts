@@ -11,6 +11,8 @@ describe('loadConfig: production refusals', () => {
     assert.equal(config.devLogin, false);
     assert.deepEqual(config.developmentDefaults, []);
     assert.deepEqual(warnings, []);
+    assert.equal(config.metricsPort, 9464);
+    assert.equal(config.metricsOnPublicPort, false);
   });
 
   for (const variable of ['GATEWAY_SECRET', 'GATEWAY_API_SECRET', 'PARTNER_JWT_SECRET', 'GATEWAY_NAME']) {
@@ -54,7 +56,13 @@ describe('loadConfig: numbers', () => {
     assert.equal(loadConfig({ AUTH_TOKEN_TTL_SECONDS: '86400' }).config.authTokenTtlSeconds, 86_400);
   });
 
-  for (const variable of ['PORT', 'GATEWAY_TIMEOUT_MS', 'RATE_LIMIT_PER_MINUTE', 'WEBHOOK_MAX_AGE_SECONDS']) {
+  for (const variable of [
+    'PORT',
+    'GATEWAY_TIMEOUT_MS',
+    'RATE_LIMIT_PER_MINUTE',
+    'WEBHOOK_MAX_AGE_SECONDS',
+    'RETENTION_DAYS',
+  ]) {
     it(`refuses a non-integer ${variable}`, () => {
       assertRefused({ [variable]: '10s' }, variable);
     });

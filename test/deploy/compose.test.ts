@@ -38,6 +38,23 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('Prometheus scrapes each instance on its METRICS_PORT, never through the load balancer', () => {
+    const prometheus = Object.values(services).find((service) =>
+      String(service.image ?? '').startsWith('prom/prometheus:'),
+    );
+    assert.ok(prometheus, 'a Prometheus service');
+    const mount = (prometheus.volumes as string[]).find((volume) => volume.includes('prometheus.yml'));
+    const [config = {}] = parseYamlFile(join(REPO_ROOT, String(mount).split(':')[0] ?? ''));
+    const targets: string[] = config.scrape_configs.flatMap((job: Manifest) =>
+      job.static_configs.flatMap((group: Manifest) => group.targets),
+    );
+    const expected = appServices.map(([name, service]) => `${name}:${environment(service).METRICS_PORT}`);
+    assert.deepEqual(targets.sort(), expected.sort());
+    for (const [, service] of appServices) {
+      assert.notEqual(environment(service).METRICS_PORT, environment(service).PORT);
+    }
+  });
+
   it('runs the instances read-only, without capabilities, after the stores are healthy', () => {
     for (const [name, service] of appServices) {
       assert.equal(service.read_only, true, `${name}: read_only`);

@@ -85,6 +85,39 @@ describe('Kubernetes manifests', () => {
     );
   });
 
+  it('Prometheus scrapes /metrics on METRICS_PORT of each pod; the Service and the public port never serve it', async () => {
+    const metricsPort = Number(configMap.data.METRICS_PORT);
+    const named: Manifest = container.ports.find((port: Manifest) => port.name === 'metrics');
+    assert.equal(named?.containerPort, metricsPort);
+    assert.notEqual(metricsPort, httpPort.containerPort);
+    const annotations: Record<string, string> = deployment.spec.template.metadata.annotations;
+    assert.equal(annotations['prometheus.io/scrape'], 'true');
+    assert.equal(Number(annotations['prometheus.io/port']), metricsPort);
+    assert.equal(annotations['prometheus.io/path'], '/metrics');
+    const service = findObject(objects, 'Service');
+    for (const port of service.spec.ports) {
+      assert.ok(
+        ![named.name, metricsPort].includes(port.targetPort),
+        'the Service does not route the metrics port',
+      );
+    }
+    // The app as these manifests configure it: production, METRICS_PORT set.
+    const production = buildTestApp({
+      env: {
+        NODE_ENV: 'production',
+        GATEWAY_API_URL: configMap.data.GATEWAY_API_URL,
+        CORS_ORIGINS: configMap.data.CORS_ORIGINS,
+        METRICS_PORT: configMap.data.METRICS_PORT,
+      },
+    });
+    try {
+      assert.equal(production.config.metricsPort, metricsPort);
+      await request(production.app).get('/metrics').expect(404);
+    } finally {
+      await production.close();
+    }
+  });
+
   it('uses only environment variable names that the configuration knows', () => {
     const names = [
       ...(container.env ?? []).map((entry: Manifest) => entry.name),

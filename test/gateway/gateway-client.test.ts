@@ -8,12 +8,7 @@ import {
   GatewayTimeoutError,
   GatewayUnavailableError,
 } from '../../src/gateway/gateway-errors.js';
-import {
-  type CircuitState,
-  noopMetrics,
-  type ServiceMetrics,
-  type UpstreamOutcome,
-} from '../../src/observability/metrics.js';
+import { noopMetrics, type ServiceMetrics } from '../../src/observability/metrics.js';
 import { CANARY } from '../support/canaries.js';
 import { startTestEmulator, testGatewayClient, testMinter } from '../support/gateway-emulator.js';
 
@@ -175,16 +170,16 @@ describe('Gateway client against the emulator', () => {
     }
   });
 
-  it('when nothing listens, fails fast with gateway_unavailable and opens the circuit', async () => {
-    const states: CircuitState[] = [];
-    const outcomes: UpstreamOutcome[] = [];
+  it("when nothing listens, fails fast with gateway_unavailable and opens that operation's circuit only", async () => {
+    const states: string[] = [];
+    const outcomes: string[] = [];
     const metrics: ServiceMetrics = {
       ...noopMetrics,
-      upstreamCall: (_operation, outcome) => {
-        outcomes.push(outcome);
+      upstreamCall: (operation, outcome) => {
+        outcomes.push(`${operation}:${outcome}`);
       },
-      circuitState: (state) => {
-        states.push(state);
+      circuitState: (operation, state) => {
+        states.push(`${operation}:${state}`);
       },
     };
     const client = testGatewayClient('http://127.0.0.1:9', {
@@ -201,13 +196,31 @@ describe('Gateway client against the emulator', () => {
       const elapsed = performance.now() - started;
       assert.ok(elapsed < 5000, `failed after ${elapsed} ms, not fast before the 10 s deadline`);
       await assert.rejects(client.holdings({ authToken: guest() }), GatewayUnavailableError);
+      await assert.rejects(client.holdings({ authToken: guest() }), GatewayUnavailableError);
       await assert.rejects(client.holdings({ authToken: guest() }), (error) => {
         assert.ok(error instanceof GatewayUnavailableError);
         assert.ok((error.retryAfterSeconds ?? 0) > 1);
         return true;
       });
-      assert.deepEqual(states, ['open']);
-      assert.deepEqual(outcomes, ['unavailable', 'unavailable', 'circuit_open']);
+      await assert.rejects(
+        client.createTransaction({ authToken: guest(), body: { intent: 'CONNECT' } }),
+        GatewayUnavailableError,
+      );
+      assert.deepEqual(states, [
+        'create_transaction:closed',
+        'transaction_details:closed',
+        'holdings:closed',
+        'engine:closed',
+        'holdings:open',
+        'create_transaction:open',
+      ]);
+      assert.deepEqual(outcomes, [
+        'create_transaction:unavailable',
+        'holdings:unavailable',
+        'holdings:unavailable',
+        'holdings:circuit_open',
+        'create_transaction:unavailable',
+      ]);
     } finally {
       await client.close();
     }

@@ -89,6 +89,31 @@ describe('route table: rate-limit buckets', () => {
       await testApp.close();
     }
   });
+
+  it('/holdings and /engine/* share a second budget and /link a third, each per user', async () => {
+    const testApp = buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: '2' } });
+    try {
+      const session = bearer(testApp.session('reads-bucket-user'));
+      await request(testApp.app).get('/holdings').set(session).expect(409);
+      await request(testApp.app).get('/engine/not-allowed').set(session).expect(404);
+      assert.equal((await request(testApp.app).get('/engine/smallcases').set(session)).status, 429);
+      assert.equal((await request(testApp.app).get('/holdings').set(session)).status, 429);
+
+      const link = () => request(testApp.app).post('/link').set(session).send({ transactionId: TRANSACTION });
+      await link().expect(404);
+      await request(testApp.app).delete('/link').set(session).expect(204);
+      assert.equal((await link()).status, 429);
+
+      const minted = await request(testApp.app).post('/auth-token').set(session).expect(200);
+      rememberToken(minted.body.smallcaseAuthToken);
+      await request(testApp.app)
+        .get('/holdings')
+        .set(bearer(testApp.session('other-user')))
+        .expect(409);
+    } finally {
+      await testApp.close();
+    }
+  });
 });
 
 describe('createRouteTableRouter', () => {

@@ -52,7 +52,9 @@ describe('GET /metrics', () => {
     );
     assert.equal(sampleValue(samples, 'gts_tokens_minted_total', { user_type: 'guest' }), 1);
     assert.equal(sampleValue(samples, 'gts_tokens_minted_total', { user_type: 'connected' }), 1);
-    assert.equal(sampleValue(samples, 'gts_circuit_breaker_state', { state: 'closed' }), 1);
+    for (const operation of ['create_transaction', 'transaction_details', 'holdings', 'engine']) {
+      assert.equal(sampleValue(samples, 'gts_circuit_breaker_state', { operation, state: 'closed' }), 1);
+    }
     assert.equal(sampleValue(samples, 'gts_store_errors_total', {}), 0);
     assert.ok(
       samples.some((sample) => sample.name === 'nodejs_eventloop_lag_seconds'),
@@ -122,7 +124,8 @@ describe('upstream, circuit breaker and webhook metrics', () => {
     metrics.upstreamCall('createTransaction', 'ok', 0.12);
     metrics.upstreamCall('createTransaction', 'timeout', 10);
     metrics.upstreamCall('/v1/gw/user/12345', 'error', 0.2);
-    metrics.circuitState('open');
+    metrics.circuitState('engine', 'open');
+    metrics.circuitState('holdings', 'closed');
     metrics.webhook('applied');
     metrics.webhook('duplicate');
     metrics.webhook('duplicate');
@@ -144,8 +147,11 @@ describe('upstream, circuit breaker and webhook metrics', () => {
       }),
       0,
     );
-    assert.equal(sampleValue(samples, 'gts_circuit_breaker_state', { state: 'open' }), 1);
-    assert.equal(sampleValue(samples, 'gts_circuit_breaker_state', { state: 'closed' }), 0);
+    const circuit = 'gts_circuit_breaker_state';
+    assert.equal(sampleValue(samples, circuit, { operation: 'engine', state: 'open' }), 1);
+    assert.equal(sampleValue(samples, circuit, { operation: 'engine', state: 'closed' }), 0);
+    assert.equal(sampleValue(samples, circuit, { operation: 'holdings', state: 'closed' }), 1);
+    assert.equal(sampleValue(samples, circuit, { operation: 'holdings', state: 'open' }), 0);
     assert.equal(sampleValue(samples, 'gts_webhooks_total', { outcome: 'applied' }), 1);
     assert.equal(sampleValue(samples, 'gts_webhooks_total', { outcome: 'duplicate' }), 2);
   });

@@ -123,15 +123,27 @@ describe('/metrics when the Gateway is unreachable', () => {
         at: new Date(),
       });
       const auth = bearer(testApp.session('user-metrics-breaker'));
+      const holdingsOpen = { operation: 'holdings', state: 'open' };
       let samples: Sample[] = [];
       for (let attempt = 0; attempt < 10; attempt += 1) {
         const response = await request(testApp.app).get('/holdings').set(auth);
         assert.equal(response.body.code, 'gateway_unavailable');
         samples = parseExposition((await request(testApp.app).get('/metrics').expect(200)).text);
-        if (sampleValue(samples, 'gts_circuit_breaker_state', { state: 'open' }) === 1) break;
+        if (sampleValue(samples, 'gts_circuit_breaker_state', holdingsOpen) === 1) break;
       }
-      assert.equal(sampleValue(samples, 'gts_circuit_breaker_state', { state: 'open' }), 1);
-      assert.equal(sampleValue(samples, 'gts_circuit_breaker_state', { state: 'closed' }), 0);
+      assert.equal(sampleValue(samples, 'gts_circuit_breaker_state', holdingsOpen), 1);
+      assert.equal(
+        sampleValue(samples, 'gts_circuit_breaker_state', { operation: 'holdings', state: 'closed' }),
+        0,
+      );
+      assert.equal(
+        sampleValue(samples, 'gts_circuit_breaker_state', {
+          operation: 'create_transaction',
+          state: 'closed',
+        }),
+        1,
+        'the other operations keep their own closed breakers',
+      );
       assert.ok(
         (sampleValue(samples, 'gts_upstream_requests_total', {
           operation: 'holdings',

@@ -2,6 +2,7 @@ import { after, before, describe } from 'node:test';
 import type { Store } from '../../src/store/store.js';
 import { describeIdempotencyContract } from './contract/idempotency.contract.js';
 import { describeLinkContract } from './contract/links.contract.js';
+import { describeRetentionContract } from './contract/retention.contract.js';
 import { describeLifecycleContract } from './contract/store-lifecycle.contract.js';
 import { describeTransactionContract } from './contract/transactions.contract.js';
 import { describeWebhookUnlinkGuardContract } from './contract/webhook-unlink-guard.contract.js';
@@ -50,6 +51,7 @@ export function describeStoreContract(name: string, createDatabase: () => Promis
     describeIdempotencyContract(ref);
     describeWebhookContract(ref);
     describeWebhookUnlinkGuardContract(ref);
+    describeRetentionContract(ref);
     describeLifecycleContract(ref);
   });
 }

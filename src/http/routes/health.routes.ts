@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Readiness } from '../../lifecycle/readiness.js';
-import type { Store } from '../../store/store.js';
+import type { StoreReadiness } from '../../lifecycle/store-readiness.js';
 import { PUBLIC, type RouteSpec } from '../route-spec.js';
 
 const unavailable = z.object({ status: z.literal('unavailable'), reason: z.string() });
 
-export function healthRoutes(deps: { store: Store; readiness: Readiness }): RouteSpec[] {
+export function healthRoutes(deps: { storeReadiness: StoreReadiness; readiness: Readiness }): RouteSpec[] {
   return [
     {
       method: 'get',
@@ -34,19 +34,18 @@ export function healthRoutes(deps: { store: Store; readiness: Readiness }): Rout
           res.status(503).json({ status: 'unavailable', reason: 'not accepting traffic' });
           return;
         }
-        try {
-          await deps.store.ping();
+        if (await deps.storeReadiness.isWritable()) {
           res.json({ status: 'ready' });
-        } catch {
-          res.status(503).json({ status: 'unavailable', reason: 'store unreachable' });
+          return;
         }
+        res.status(503).json({ status: 'unavailable', reason: 'store unreachable or not writable' });
       },
       operationId: 'getReadiness',
-      summary: 'Readiness: store reachable and not shutting down',
+      summary: 'Readiness: the store takes a write, and not starting or shutting down',
       tag: 'operations',
       responses: {
         200: { description: 'Ready for traffic', body: z.object({ status: z.literal('ready') }) },
-        503: { description: 'Starting, shutting down, or store unreachable', body: unavailable },
+        503: { description: 'Starting, shutting down, or the store cannot be written', body: unavailable },
       },
       errors: [],
     },

@@ -5,7 +5,7 @@ import { pathOf, queryOf } from '../request-url.js';
 import { type RouteGuard, type RouteSpec, UPSTREAM_ERRORS } from '../route-spec.js';
 
 const ENGINE_PREFIX = '/engine/';
-const guard: RouteGuard = { session: true };
+const guard: RouteGuard = { session: true, rateLimit: 'reads' };
 
 export function holdingsRoutes(service: HoldingsService): RouteSpec[] {
   return [

@@ -11,7 +11,7 @@ const linkBody = z.object({
   transactionId: z.string().regex(TRANSACTION_ID, 'must be a transaction id'),
 });
 
-const guard: RouteGuard = { session: true, jsonBody: CLIENT_JSON_LIMIT };
+const guard: RouteGuard = { session: true, rateLimit: 'link', jsonBody: CLIENT_JSON_LIMIT };
 
 export function linkRoutes(service: LinkService): RouteSpec[] {
   return [

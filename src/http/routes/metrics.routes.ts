@@ -20,7 +20,8 @@ export function metricsRoutes(metrics: ServiceMetrics): RouteSpec[] {
       summary: 'Prometheus metrics',
       description:
         'Request, token, upstream, circuit breaker, webhook and store counters and latency histograms, ' +
-        'plus process metrics. Not rate limited; restrict it at the ingress.',
+        'plus process metrics. Not rate limited. Served on METRICS_PORT when set, and never on the ' +
+        'public port in production.',
       tag: 'operations',
       responses: {
         200: {

@@ -47,9 +47,9 @@ export function createPostgresIdempotencyRepository(pool: pg.Pool): IdempotencyR
     async complete(input) {
       await guard(() =>
         pool.query(
-          `UPDATE idempotency_keys SET response = $3::jsonb
+          `UPDATE idempotency_keys SET response = $3::jsonb, expires_at = $4
             WHERE partner_user_id = $1 AND idempotency_key = $2`,
-          [input.partnerUserId, input.key, JSON.stringify(input.body)],
+          [input.partnerUserId, input.key, JSON.stringify(input.body), input.expiresAt],
         ),
       );
     },

@@ -66,4 +66,16 @@ export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql:
       );
     `,
   },
+  {
+    version: 2,
+    name: 'readiness write probe and retention indexes',
+    sql: `
+      CREATE TABLE store_write_probe (
+        id                integer PRIMARY KEY CHECK (id = 1),
+        checked_at        timestamptz NOT NULL
+      );
+      CREATE INDEX transactions_by_update ON transactions (updated_at);
+      CREATE INDEX webhook_events_by_receipt ON webhook_events (received_at);
+    `,
+  },
 ];

@@ -10,6 +10,7 @@ import {
 } from './postgres-database.js';
 import { createPostgresIdempotencyRepository } from './postgres-idempotency-repository.js';
 import { createPostgresLinkRepository } from './postgres-link-repository.js';
+import { createPostgresRetentionRepository } from './postgres-retention-repository.js';
 import { createPostgresTransactionRepository } from './postgres-transaction-repository.js';
 import {
   createPostgresHoldingsRepository,
@@ -56,8 +57,18 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     idempotency: createPostgresIdempotencyRepository(pool),
     webhooks: createPostgresWebhookRepository(pool),
     holdings: createPostgresHoldingsRepository(pool),
+    retention: createPostgresRetentionRepository(pool),
     async ping() {
       await guard(() => pool.query('SELECT 1'));
+    },
+    // Fails on a hot standby, a read-only session or role, or a schema we may no longer write.
+    async checkWritable() {
+      await guard(() =>
+        pool.query(
+          `INSERT INTO store_write_probe (id, checked_at) VALUES (1, now())
+           ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`,
+        ),
+      );
     },
     async close() {
       if (closed) return;

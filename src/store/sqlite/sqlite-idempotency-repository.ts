@@ -19,7 +19,8 @@ export function createSqliteIdempotencyRepository(db: SqliteDatabase): Idempoten
            created_at = excluded.created_at, expires_at = excluded.expires_at`,
   );
   const complete = db.prepare(
-    'UPDATE idempotency_keys SET response = @response WHERE partner_user_id = @partnerUserId AND idempotency_key = @key',
+    `UPDATE idempotency_keys SET response = @response, expires_at = @expiresAt
+      WHERE partner_user_id = @partnerUserId AND idempotency_key = @key`,
   );
   const release = db.prepare(
     'DELETE FROM idempotency_keys WHERE partner_user_id = ? AND idempotency_key = ? AND response IS NULL',
@@ -57,6 +58,7 @@ export function createSqliteIdempotencyRepository(db: SqliteDatabase): Idempoten
           partnerUserId: input.partnerUserId,
           key: input.key,
           response: JSON.stringify(input.body),
+          expiresAt: input.expiresAt.toISOString(),
         }),
       );
     },

@@ -65,4 +65,17 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'readiness write probe and retention indexes',
+    sql: `
+      CREATE TABLE store_write_probe (
+        id                INTEGER PRIMARY KEY CHECK (id = 1),
+        checked_at        TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+      CREATE INDEX transactions_by_update ON transactions (updated_at);
+      CREATE INDEX webhook_events_by_receipt ON webhook_events (received_at);
+    `,
+  },
 ];

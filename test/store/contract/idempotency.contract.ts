@@ -5,8 +5,20 @@ import { at, uniqueId } from './unique-id.js';
 
 const body = { transactionId: 'TRX_1', intent: 'CONNECT', nested: { n: [1, 'two'] } };
 
-function claimInput(partnerUserId: string, key: string, requestHash = 'hash-a', offsetSeconds = 0) {
-  return { partnerUserId, key, requestHash, at: at(offsetSeconds), expiresAt: at(offsetSeconds + 600) };
+function claimInput(
+  partnerUserId: string,
+  key: string,
+  requestHash = 'hash-a',
+  offsetSeconds = 0,
+  leaseSeconds = 600,
+) {
+  return {
+    partnerUserId,
+    key,
+    requestHash,
+    at: at(offsetSeconds),
+    expiresAt: at(offsetSeconds + leaseSeconds),
+  };
 }
 
 export function describeIdempotencyContract(ref: StoreRef): void {
@@ -19,7 +31,7 @@ export function describeIdempotencyContract(ref: StoreRef): void {
         status: 'in_progress',
         requestHash: 'hash-a',
       });
-      await idempotency.complete({ partnerUserId: user, key, body });
+      await idempotency.complete({ partnerUserId: user, key, body, expiresAt: at(600) });
       assert.deepEqual(await idempotency.claim(claimInput(user, key, 'hash-b', 5)), {
         status: 'completed',
         requestHash: 'hash-a',
@@ -40,16 +52,29 @@ export function describeIdempotencyContract(ref: StoreRef): void {
       await idempotency.claim(claimInput(user, key));
       await idempotency.release({ partnerUserId: user, key });
       assert.equal((await idempotency.claim(claimInput(user, key))).status, 'claimed');
-      await idempotency.complete({ partnerUserId: user, key, body });
+      await idempotency.complete({ partnerUserId: user, key, body, expiresAt: at(600) });
       await idempotency.release({ partnerUserId: user, key });
       assert.equal((await idempotency.claim(claimInput(user, key))).status, 'completed');
+    });
+
+    it('an unfinished claim blocks its key for its lease only; a completed one until the expiry it was completed with', async () => {
+      const idempotency = ref.current.idempotency;
+      const [user, stuck, done] = [uniqueId('user'), uniqueId('key'), uniqueId('key')];
+      await idempotency.claim(claimInput(user, stuck, 'hash-a', 0, 300));
+      assert.equal((await idempotency.claim(claimInput(user, stuck, 'hash-a', 299))).status, 'in_progress');
+      assert.equal((await idempotency.claim(claimInput(user, stuck, 'hash-a', 301))).status, 'claimed');
+
+      await idempotency.claim(claimInput(user, done, 'hash-a', 0, 300));
+      await idempotency.complete({ partnerUserId: user, key: done, body, expiresAt: at(600) });
+      assert.equal((await idempotency.claim(claimInput(user, done, 'hash-a', 400))).status, 'completed');
+      assert.equal((await idempotency.claim(claimInput(user, done, 'hash-a', 601))).status, 'claimed');
     });
 
     it('an expired record is replaced by a new claim', async () => {
       const idempotency = ref.current.idempotency;
       const [user, key] = [uniqueId('user'), uniqueId('key')];
       await idempotency.claim(claimInput(user, key, 'old-hash', -1200));
-      await idempotency.complete({ partnerUserId: user, key, body });
+      await idempotency.complete({ partnerUserId: user, key, body, expiresAt: at(-600) });
       assert.deepEqual(await idempotency.claim(claimInput(user, key, 'new-hash')), { status: 'claimed' });
       assert.deepEqual(await idempotency.claim(claimInput(user, key, 'other')), {
         status: 'in_progress',
