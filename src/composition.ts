@@ -43,6 +43,11 @@ export interface Infrastructure {
   readonly storeDeadlineMs?: number;
   /** JWKS fetch timeout and cool-down; the defaults suit production (tests use short ones). */
   readonly jwksTuning?: JwksTuning;
+  /**
+   * Development with the in-process emulator only: when it started. It keeps transactions in
+   * memory, so one recorded by an earlier run is answered with a clear 404 instead of a 502.
+   */
+  readonly emulatorStartedAt?: Date;
   /** Clock of the minted tokens' `iat`/`exp` (`Date.now`); tests move it against the browser's. */
   readonly tokenClock?: () => number;
   /** Wall clock of the use cases (idempotency leases, record times); tests move it. */
@@ -130,6 +135,7 @@ export function createServices(infrastructure: Infrastructure): Services {
     gatewayTimeoutMs: config.gatewayTimeoutMs,
     logger,
     allowedIntents: config.gatewayIntents,
+    ...(infrastructure.emulatorStartedAt ? { emulatorStartedAt: infrastructure.emulatorStartedAt } : {}),
     ...(infrastructure.clock ? { now: infrastructure.clock } : {}),
   });
   const planner = createWebhookEffectPlanner({

@@ -2,13 +2,14 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { createServices } from './composition.js';
 import type { Config } from './config/config-types.js';
-import { readDotenvFile, withDevelopmentDotenv } from './config/development-dotenv.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
+import { ConfigError } from './config/load-config.js';
+import { readStartupConfig } from './config/startup-config.js';
 import { startDemoIfEnabled } from './demo/start-demo.js';
 import { resolveUpstream } from './emulator/development-upstream.js';
 import { createMetricsApp } from './http/metrics-app.js';
 import { createGracefulShutdown, shutdownOnSignals } from './lifecycle/graceful-shutdown.js';
 import { closeGracefully, createHttpServer, listen } from './lifecycle/http-server.js';
+import { listenProblem } from './lifecycle/listen-problem.js';
 import { openStoreWithRetry } from './lifecycle/open-store-with-retry.js';
 import { exitOnUnexpectedFailure } from './lifecycle/process-failure.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -22,20 +23,18 @@ const SHUTDOWN_GRACE_MS = 25_000;
 const STORE_STARTUP_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<void> {
-  let loaded: ReturnType<typeof loadConfig>;
+  let loaded: ReturnType<typeof readStartupConfig>;
   try {
-    const { env, problems } = withDevelopmentDotenv(process.env, readDotenvFile());
-    if (problems.length > 0) throw new ConfigError(problems);
-    loaded = loadConfig(env);
+    loaded = readStartupConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
-    process.exit(1);
+    exitWithConfigProblems(error.problems);
   }
-  const { config, warnings } = loaded;
+  const { config, warnings, notices } = loaded;
   const logger = createLogger({ level: config.logLevel });
   exitOnUnexpectedFailure({ logger, exit: (code) => process.exit(code) });
   for (const warning of warnings) logger.warn({ config: true }, warning);
+  for (const notice of notices) logger[notice.level]({ config: true, ...notice.fields }, notice.message);
   if (config.developmentDefaults.length > 0) {
     logger.warn(
       { variables: config.developmentDefaults },
@@ -59,12 +58,23 @@ async function main(): Promise<void> {
     metrics,
     rateLimitStoreFor: redis?.rateLimitStoreFor,
     readiness: { isAcceptingTraffic: () => acceptingTraffic },
+    ...(upstream.emulatorStartedAt ? { emulatorStartedAt: upstream.emulatorStartedAt } : {}),
   });
   const app = createApp(services);
   const server = createHttpServer(app);
   const onServerError = (error: Error) =>
     logger.error({ cause: { message: error.message } }, 'HTTP server error');
-  await listen(server, config.port, config.host, onServerError);
+  await listen(server, config.port, config.host, onServerError).catch((error: unknown) => {
+    const problem = listenProblem(error, {
+      portVariable: 'PORT',
+      hostVariable: 'HOST',
+      port: config.port,
+      host: config.host,
+      usualSuspect: 'is another npm start running?',
+    });
+    if (problem === undefined) throw error;
+    exitWithConfigProblems([problem]);
+  });
   const metricsServer = await listenForMetrics(config, metrics, onServerError);
   upstream.deliverWebhooksTo?.(ownWebhookUrl(server.address(), config.host));
   acceptingTraffic = true;
@@ -107,6 +117,11 @@ async function main(): Promise<void> {
   );
 }
 
+function exitWithConfigProblems(problems: readonly string[]): never {
+  for (const problem of problems) process.stderr.write(`config error: ${problem}\n`);
+  process.exit(1);
+}
+
 /** The `METRICS_PORT` listener, when configured: scrapes go on while the public port drains. */
 async function listenForMetrics(
   config: Config,
@@ -115,7 +130,13 @@ async function listenForMetrics(
 ): Promise<Server | undefined> {
   if (config.metricsPort === undefined) return undefined;
   const server = createHttpServer(createMetricsApp(metrics));
-  await listen(server, config.metricsPort, config.host, onError);
+  const port = config.metricsPort;
+  await listen(server, port, config.host, onError).catch((error: unknown) => {
+    const target = { portVariable: 'METRICS_PORT', hostVariable: 'HOST', port, host: config.host };
+    const problem = listenProblem(error, target);
+    if (problem === undefined) throw error;
+    exitWithConfigProblems([problem]);
+  });
   return server;
 }
 

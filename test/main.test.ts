@@ -1,30 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { CANARY } from './support/canaries.js';
+import { runTsScript } from './support/spawn-service.js';
+import { testEnv } from './support/test-app.js';
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runEntryPoint(env: NodeJS.ProcessEnv): Promise<Exit> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/main.ts'],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const runEntryPoint = (env: NodeJS.ProcessEnv) => runTsScript('src/main.ts', [], { env });
 
 describe('the entry point with a bad production configuration', () => {
   it('exits with code 1, prints one line per problem naming the variable, and never a secret', async () => {
@@ -59,5 +40,24 @@ describe('the entry point with a bad production configuration', () => {
       assert.ok(!exit.stderr.includes(secret) && !exit.stdout.includes(secret), 'no secret printed');
     }
     assert.equal(exit.stdout, '');
+  });
+});
+
+describe('the entry point on a port that is taken', () => {
+  it('exits with code 1 and one line saying to set PORT', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const address = holder.address();
+    assert.ok(address !== null && typeof address === 'object');
+    try {
+      const exit = await runEntryPoint(testEnv({ HOST: '127.0.0.1', PORT: String(address.port) }));
+      assert.equal(exit.code, 1, exit.stderr);
+      const problems = exit.stderr.split('\n').filter((line) => line.startsWith('config error: '));
+      assert.deepEqual(problems, [
+        `config error: PORT: port ${address.port} on 127.0.0.1 is already in use (is another npm start running?); set PORT to a free port, e.g. PORT=${address.port + 1}`,
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
   });
 });

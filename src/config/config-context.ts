@@ -11,16 +11,25 @@ export interface Context {
   warnings: string[];
   developmentDefaults: string[];
   readFile: FileReader;
+  /** Generated development secrets kept between starts (by name); never consulted in production. */
+  persistedSecrets: Readonly<Record<string, string | undefined>>;
 }
 
-/** A random secret outside production (recorded as a development default); a problem in production. */
-export function developmentSecret(ctx: Context, name: string): string | undefined {
+/**
+ * A generated secret outside production (the persisted one when there is one, else random per
+ * start; recorded as a development default either way); `productionProblem` in production.
+ */
+export function developmentSecret(
+  ctx: Context,
+  name: string,
+  productionProblem = `${name}: required when NODE_ENV=production`,
+): string | undefined {
   if (ctx.production) {
-    ctx.problems.push(`${name}: required when NODE_ENV=production`);
+    ctx.problems.push(productionProblem);
     return undefined;
   }
   ctx.developmentDefaults.push(name);
-  return randomBytes(32).toString('base64url');
+  return ctx.persistedSecrets[name] ?? randomBytes(32).toString('base64url');
 }
 
 /** Reads a secret that must be set in production and must not be blank anywhere. */

@@ -59,6 +59,8 @@ export interface Config {
   readonly metricsOnPublicPort: boolean;
   readonly logLevel: string;
   readonly devLogin: boolean;
+  /** Development without GATEWAY_API_URL: where the in-process emulator listens (0 = any free port). */
+  readonly emulatorPort: number;
   /** Development: port of the demo partner page (on loopback); 0 when it is off. */
   readonly demoPort: number;
   /** Web SDK script the demo loads instead of the emulator's stand-in. */

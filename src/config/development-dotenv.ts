@@ -13,17 +13,23 @@ export function readDotenvFile(path = '.env'): string | undefined {
 
 /**
  * `.env` is a development convenience: it fills in what the real environment lacks, is ignored
- * when the real environment says production, and can never itself switch the service into
- * production (that would give a file on disk the power to change what start-up refuses).
+ * when the real environment says production (`ignored` then says a file was there, so that
+ * start-up can tell), and can never itself switch the service into production (that would give
+ * a file on disk the power to change what start-up refuses).
  */
 export function withDevelopmentDotenv(
   env: NodeJS.ProcessEnv,
   dotenvText: string | undefined,
-): { env: NodeJS.ProcessEnv; problems: string[] } {
-  if (env.NODE_ENV === 'production' || dotenvText === undefined) return { env, problems: [] };
+): { env: NodeJS.ProcessEnv; problems: string[]; ignored: boolean } {
+  if (dotenvText === undefined) return { env, problems: [], ignored: false };
+  if (env.NODE_ENV === 'production') return { env, problems: [], ignored: true };
   const fromFile = parse(dotenvText);
   if (fromFile.NODE_ENV === 'production') {
-    return { env, problems: ['NODE_ENV: production must be set in the real environment, not in .env'] };
+    return {
+      env,
+      problems: ['NODE_ENV: production must be set in the real environment, not in .env'],
+      ignored: false,
+    };
   }
-  return { env: { ...fromFile, ...env }, problems: [] };
+  return { env: { ...fromFile, ...env }, problems: [], ignored: false };
 }

@@ -41,6 +41,7 @@ const PLAIN_VARIABLES = [
   'METRICS_PORT',
   'LOG_LEVEL',
   'DEV_LOGIN',
+  'EMULATOR_PORT',
   'DEMO_PORT',
   'DEMO_SDK_URL',
 ] as const;

@@ -19,6 +19,9 @@ import { parseDatabaseUrl, parseRedisUrl } from './storage-config.js';
 export { PRODUCTION_GATEWAY_API_URL } from './gateway-config.js';
 export { DEFAULT_DATABASE_URL } from './storage-config.js';
 
+/** Port of the development Gateway emulator, in-process (`npm start`) or alone (`npm run emulator`). */
+export const DEFAULT_EMULATOR_PORT = 9090;
+
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export class ConfigError extends Error {
@@ -30,10 +33,15 @@ export class ConfigError extends Error {
 
 /**
  * Parses the environment into a frozen {@link Config}. Pure apart from reading `*_FILE`
- * secrets through `readFile`. Throws {@link ConfigError} listing every problem, one line
- * each, naming the variable and never its value.
+ * secrets through `readFile`. `persistedSecrets` are generated development secrets kept between
+ * starts, used outside production for the secrets the environment leaves unset. Throws
+ * {@link ConfigError} listing every problem, one line each, naming the variable and never its value.
  */
-export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSecretFile): LoadedConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  readFile: FileReader = readSecretFile,
+  persistedSecrets: Readonly<Record<string, string | undefined>> = {},
+): LoadedConfig {
   const nodeEnv = parseNodeEnv(env.NODE_ENV);
   const ctx: Context = {
     env,
@@ -42,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSe
     warnings: [],
     developmentDefaults: [],
     readFile,
+    persistedSecrets,
   };
   if (nodeEnv === undefined) ctx.problems.push('NODE_ENV: must be development, production or test');
 
@@ -82,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: FileReader = readSe
     metricsOnPublicPort: metricsPort === undefined && !ctx.production,
     logLevel: parseLogLevel(ctx),
     devLogin: parseDevLogin(ctx, partnerAuth),
+    emulatorPort: integer(ctx, 'EMULATOR_PORT', DEFAULT_EMULATOR_PORT, 0, 65535),
     demoPort,
     demoSdkUrl: parseDemoSdkUrl(ctx, demoPort),
     developmentDefaults: ctx.developmentDefaults,

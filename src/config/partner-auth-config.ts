@@ -13,6 +13,11 @@ import { readSecret } from './secret-source.js';
 
 const PARTNER_JWT_ALGORITHMS = new Set([...HMAC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS]);
 
+// A production start with no partner key at all: say every way of giving one, not just the first.
+const MISSING_PARTNER_KEY =
+  'PARTNER_JWT_SECRET: required when NODE_ENV=production, unless PARTNER_JWT_PUBLIC_KEY or PARTNER_JWKS_URL ' +
+  'is set instead, or PARTNER_AUTH=header with PARTNER_USER_HEADER and PARTNER_PROXY_SECRET (an auth proxy)';
+
 /** Reads PARTNER_AUTH and the PARTNER_* settings of the chosen mode (jwt by default, or header). */
 export function parsePartnerAuth(ctx: Context, gatewaySecret: string | undefined): PartnerAuthConfig {
   const mode = ctx.env.PARTNER_AUTH || 'jwt';
@@ -79,7 +84,10 @@ function parsePartnerKey(ctx: Context, gatewaySecret: string | undefined): Partn
     // An unreadable PARTNER_JWT_SECRET_FILE is already a problem; a default would only add noise.
     if (ctx.env.PARTNER_JWT_SECRET_FILE !== undefined && secret === undefined)
       return { kind: 'secret', secret: '' };
-    return { kind: 'secret', secret: developmentSecret(ctx, 'PARTNER_JWT_SECRET') ?? '' };
+    return {
+      kind: 'secret',
+      secret: developmentSecret(ctx, 'PARTNER_JWT_SECRET', MISSING_PARTNER_KEY) ?? '',
+    };
   }
   if (secret.trim() === '') ctx.problems.push('PARTNER_JWT_SECRET: must not be empty or whitespace');
   else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) weakSecret(ctx, 'PARTNER_JWT_SECRET');

@@ -20,6 +20,10 @@ const MAX_PLAUSIBLE_TTL_MS = 24 * 60 * 60 * 1000;
 // A request still running with the same Idempotency-Key ends within the Gateway deadline plus
 // its store calls (link read, record and result writes); past this margin a waiter gives up.
 const IDEMPOTENCY_WAIT_MARGIN_MS = 5000;
+// Not the Gateway's fault, and nothing a retry fixes: say what happened and what to do.
+const EMULATOR_RESTARTED =
+  'This transaction was created before the development Gateway emulator last started; the emulator keeps ' +
+  'transactions in memory only, so it no longer knows it. Create a new transaction (development only).';
 
 export interface CreatedTransactionView {
   readonly transactionId: string;
@@ -87,6 +91,8 @@ export function createTransactionService(deps: {
   logger: Pick<Logger, 'warn'>;
   /** GATEWAY_INTENTS; every intent the service validates when absent. */
   allowedIntents?: readonly string[];
+  /** See `Infrastructure.emulatorStartedAt` in `src/composition.ts`. */
+  emulatorStartedAt?: Date;
   now?: () => Date;
 }): TransactionService {
   const now = deps.now ?? (() => new Date());
@@ -163,6 +169,9 @@ export function createTransactionService(deps: {
   }
 
   async function refresh(record: TransactionRecord, requestId: string) {
+    if (deps.emulatorStartedAt && record.createdAt < deps.emulatorStartedAt) {
+      throw new NotFoundError(EMULATOR_RESTARTED);
+    }
     const { details, update } = await observe(record, requestId);
     return { details, record: (await deps.transactions.update(update)) ?? record };
   }

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../../src/config/load-config.js';
 import { testEnv } from '../support/test-app.js';
 
 const CONFIG_DIR = new URL('../../src/config/', import.meta.url);
+const ENV_EXAMPLE = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
 // loadConfig is split over several parser modules (load-config.ts, gateway-config.ts, ...): scan them all.
 const CONFIG_SOURCES = readdirSync(CONFIG_DIR)
   .filter((name) => name.endsWith('.ts') && name !== 'known-variables.ts')
@@ -59,6 +60,39 @@ describe('the list of known environment variables', () => {
         problems.some((problem) => problem.includes(`${name}_FILE`)),
         `setting both ${name} and ${name}_FILE is not refused, so ${name}_FILE is not read`,
       );
+    }
+  });
+});
+
+describe('.env.example', () => {
+  /** Names assigned in it, commented-out assignments included (a user uncomments them). */
+  const listed = new Set<string>(
+    [...ENV_EXAMPLE.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1] ?? ''),
+  );
+
+  it('lists every known variable, so that whoever adds one documents it there too', () => {
+    assert.match(ENV_EXAMPLE, /NAME_FILE=/, 'states that any secret may be given as NAME_FILE');
+    const secrets: readonly string[] = SECRET_VARIABLES;
+    for (const name of KNOWN_ENV_VARIABLES) {
+      const base = name.endsWith('_FILE') ? name.slice(0, -'_FILE'.length) : name;
+      // A secret counts as listed in either form; the NAME_FILE rule stated above covers the other.
+      const forms = secrets.includes(base) ? [base, `${base}_FILE`] : [name];
+      assert.ok(
+        forms.some((form) => listed.has(form)),
+        `${name}: add it to .env.example (as "# ${name}=<example>" when optional)`,
+      );
+    }
+  });
+
+  it('assigns nothing the service does not read, except the standalone emulator settings', () => {
+    const emulatorOnly = [
+      'EMULATOR_HOST',
+      'EMULATOR_WEBHOOK_URL',
+      'EMULATOR_WEBHOOK_URLS',
+      'EMULATOR_WEBHOOK_SPEEDUP',
+    ];
+    for (const name of listed) {
+      assert.ok(KNOWN_ENV_VARIABLES.includes(name) || emulatorOnly.includes(name), `${name} is not read`);
     }
   });
 });

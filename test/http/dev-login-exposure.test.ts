@@ -10,6 +10,7 @@ async function startWith(env: NodeJS.ProcessEnv) {
   const service = await spawnService({
     NODE_ENV: undefined,
     GATEWAY_API_URL: 'http://127.0.0.1:9',
+    DEMO_PORT: '0',
     DATABASE_URL: `sqlite:${sqlite.path}`,
     ...env,
   });

@@ -1,26 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { CANARY } from '../support/canaries.js';
+import { runTsScript } from '../support/spawn-service.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { serve, webhookOutcomes } from './webhook-fixtures.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function send(args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/webhook-send.ts', ...args],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const send = (args: string[], env: NodeJS.ProcessEnv) =>
+  runTsScript('scripts/webhook-send.ts', args, { env });
 
 describe('npm run webhook:send', () => {
   let t: TestApp;
