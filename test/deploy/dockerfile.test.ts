@@ -15,10 +15,10 @@ function execForm(args: string | undefined): string[] {
 }
 
 describe('Dockerfile', () => {
-  it('is multi-stage: compiles in the full Node image, runs in the slim one', () => {
+  it('is multi-stage: compiles in the full Node 24 image, runs in the slim one', () => {
     assert.ok(stages.length >= 2);
-    assert.match(last(stages[0] ?? [], 'FROM') ?? '', /^node:20-bookworm\b/);
-    assert.match(last(runtime, 'FROM') ?? '', /^node:20-bookworm-slim\b/);
+    assert.match(last(stages[0] ?? [], 'FROM') ?? '', /^node:24-bookworm\b/);
+    assert.match(last(runtime, 'FROM') ?? '', /^node:24-bookworm-slim\b/);
     const runs = stages.flatMap((stage) => stage.filter((i) => i.keyword === 'RUN').map((i) => i.args));
     assert.ok(
       runs.some((run) => run.includes('npm ci --omit=dev')),
@@ -27,6 +27,22 @@ describe('Dockerfile', () => {
     assert.ok(
       runs.some((run) => run.includes('npm run build')),
       'TypeScript compiled in the build',
+    );
+  });
+
+  it('compiles better-sqlite3 with node-gyp and loads it, with no npm config that npm deprecates', () => {
+    const deps = stages[0] ?? [];
+    const runs = deps.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    assert.ok(
+      runs.some((run) =>
+        /npm ci --omit=dev --ignore-scripts\b.*build-release.*require\('better-sqlite3'\)/.test(run),
+      ),
+      'install without install scripts, then build-release, then load the addon',
+    );
+    const env = deps.filter((i) => i.keyword === 'ENV').map((i) => i.args);
+    assert.ok(
+      !env.some((args) => /npm_config_build_from_source/i.test(args)),
+      'npm warns on build_from_source',
     );
   });
 

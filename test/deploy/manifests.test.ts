@@ -62,6 +62,11 @@ describe('Kubernetes manifests', () => {
     assert.deepEqual(listed, files);
   });
 
+  it("deploys this release's image: its tag is the package.json version", () => {
+    const { version } = JSON.parse(readRepoFile('package.json')) as { version: string };
+    assert.equal(container.image, `registry.example.com/gateway-token-service:${version}`);
+  });
+
   it('probe paths answer 200 on the real app: liveness /healthz, readiness /readyz', async () => {
     assert.equal(container.livenessProbe.httpGet.path, '/healthz');
     assert.equal(container.readinessProbe.httpGet.path, '/readyz');

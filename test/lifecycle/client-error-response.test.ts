@@ -140,3 +140,31 @@ describe('requests rejected by the HTTP parser get the contract problem+json', (
     assert.deepEqual(securityHeaders(fromParser), securityHeaders(fromApp));
   });
 });
+
+describe('a parse error while an earlier response on the connection is unfinished', () => {
+  // /slow has sent its head and part of its body; /fast has ended but waits for the socket.
+  const server = createHttpServer((req, res) => {
+    if (req.url === '/slow') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('slow-part');
+      return;
+    }
+    res.end('fast-body');
+  });
+  let port = 0;
+  before(async () => {
+    await listen(server, 0, '127.0.0.1');
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('closes the connection rather than write a problem into the unfinished response', async () => {
+    const raw = await sendRaw(
+      port,
+      'GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n' +
+        'GET /slow HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n',
+    );
+    assert.doesNotMatch(raw, /problem\+json|HTTP\/1\.1 400/);
+    assert.ok(!raw.includes('fast-body'), 'the queued response never overtakes the unfinished one');
+  });
+});

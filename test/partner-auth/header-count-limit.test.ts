@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +34,27 @@ function sendRaw(port: number, headerLines: readonly string[]): Promise<RawAnswe
 }
 
 const filler = (count: number) => Array.from({ length: count }, (_, index) => `x-pad-${index}: 1`);
+
+/**
+ * Whether this Node's HTTP parser itself refuses a request with more header lines than
+ * `maxHeadersCount` (as HPE_HEADER_OVERFLOW, answered 431 before the app runs: Node 24, later
+ * 22.x) rather than dropping the extra lines from `headers` (Node 20), which the header
+ * authenticator must then catch. Asked of a bare server, so the answer is the runtime's own.
+ */
+async function parserRefusesExtraHeaderLines(): Promise<boolean> {
+  let refused = false;
+  const probe = createServer((_req, res) => res.end());
+  probe.on('clientError', (_error, socket) => {
+    refused = true;
+    socket.destroy();
+  });
+  await listen(probe, 0, '127.0.0.1');
+  await sendRaw((probe.address() as AddressInfo).port, [...filler(1001), 'Connection: close']).catch(
+    () => undefined,
+  );
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return refused;
+}
 const proxySecret = `x-partner-proxy-secret: ${CANARY.proxySecret}`;
 // The partner's proxy appends its own lines after whatever the client sent.
 const proxyAppends = (user: string) => [proxySecret, `x-partner-user: ${user}`, 'Connection: close'];
@@ -48,7 +70,21 @@ describe('header mode: identity pushed past Node header-count limit', () => {
   });
   const server = createHttpServer(testApp.app);
   let port = 0;
+  let parserRefuses = false;
+
+  /** Refused without a token: by Node's parser (431) where it refuses past the limit, else by the header authenticator (401). */
+  function assertRefusedAtLimit(answer: RawAnswer, what: string): void {
+    if (answer.body.smallcaseAuthToken) rememberToken(answer.body.smallcaseAuthToken);
+    const expected = parserRefuses ? [431, 'invalid_request'] : [401, 'unauthenticated'];
+    assert.deepEqual(
+      [answer.status, answer.body.code],
+      expected,
+      `${what}: served as ${answer.body.userType}`,
+    );
+  }
+
   before(async () => {
+    parserRefuses = await parserRefusesExtraHeaderLines();
     await listen(server, 0, '127.0.0.1');
     port = (server.address() as AddressInfo).port;
     await testApp.store.links.link({
@@ -71,9 +107,8 @@ describe('header mode: identity pushed past Node header-count limit', () => {
       ...filler(996),
       ...proxyAppends('mallory'),
     ]);
-    if (answer.body.smallcaseAuthToken) rememberToken(answer.body.smallcaseAuthToken);
-    assert.equal(answer.status, 401, `served as ${answer.body.userType}`);
-    assert.equal(answer.body.code, 'unauthenticated');
+    assertRefusedAtLimit(answer, 'identity line kept');
+    if (parserRefuses) return;
     const logged = capturedLogLines().find(
       (line) => line.includes('"header_count_limit"') && line.includes(`"reqId":"${answer.requestId}"`),
     );
@@ -83,8 +118,7 @@ describe('header mode: identity pushed past Node header-count limit', () => {
   it('refuses any request that reached the limit, however the identity lines are placed', async () => {
     for (const padding of [997, 1100, 1500]) {
       const answer = await sendRaw(port, [...filler(padding), ...proxyAppends('mallory')]);
-      assert.equal(answer.status, 401, `${padding} filler lines`);
-      assert.equal(answer.body.code, 'unauthenticated');
+      assertRefusedAtLimit(answer, `${padding} filler lines`);
     }
   });
 
