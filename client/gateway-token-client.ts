@@ -18,7 +18,8 @@ export interface AuthToken {
 /** The body of `POST /link`. */
 export interface LinkedAuthToken extends AuthToken {
   readonly userType: 'connected';
-  readonly broker: string;
+  /** The broker the Gateway named for the account, `null` when it named none. */
+  readonly broker: string | null;
 }
 
 /** The body of `POST /transactions`. */

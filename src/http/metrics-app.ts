@@ -1,8 +1,9 @@
 import express, { type Express } from 'express';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { assignRequestId } from './middleware/request-id.js';
 import { createSecurityHeaders } from './middleware/security-headers.js';
-import { createRouteTableRouter } from './mount-routes.js';
+import { mountRouteTable } from './mount-routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 
 /**
@@ -14,7 +15,12 @@ export function createMetricsApp(metrics: ServiceMetrics): Express {
   app.set('etag', false);
   app.disable('x-powered-by');
   app.use(createSecurityHeaders());
-  app.use(createRouteTableRouter(metricsRoutes(metrics), () => []));
+  // Every answer carries `x-request-id` (CONTRACT section 3), a scrape's and a 404's included.
+  app.use((req, res, next) => {
+    req.id = assignRequestId(req, res);
+    next();
+  });
+  mountRouteTable(app, metricsRoutes(metrics), () => []);
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

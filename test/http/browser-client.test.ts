@@ -32,6 +32,17 @@ describe('GET /client/gateway-token-client.js', () => {
         assert.doesNotMatch(response.text, /^\s*import\s/m, 'no dependencies');
       });
 
+      it('serves the types beside it (.d.ts), with CORS for a configured origin', async () => {
+        const response = await request(testApp.app)
+          .get('/client/gateway-token-client.d.ts')
+          .set('Origin', DEMO)
+          .expect(200);
+        assert.match(response.headers['content-type'] ?? '', /^application\/typescript; charset=utf-8/);
+        assert.equal(response.headers['access-control-allow-origin'], DEMO);
+        assert.match(response.text, /export declare function createTokenClient\(/);
+        assert.match(response.text, /readonly broker: string \| null;/);
+      });
+
       it('gives no CORS headers to any other origin', async () => {
         const response = await request(testApp.app)
           .get('/client/gateway-token-client.js')

@@ -66,8 +66,13 @@ describe('GET /metrics and METRICS_PORT', () => {
     await request(testApp.app).get('/metrics').expect(404);
     assert.ok(!(await documentedPaths(testApp.app)).includes('/metrics'));
 
-    const scrape = await request(createMetricsApp(metrics)).get('/metrics').expect(200);
+    const metricsApp = createMetricsApp(metrics);
+    const scrape = await request(metricsApp).get('/metrics').set('x-request-id', 'scrape-1').expect(200);
     assert.match(scrape.text, /gts_http_requests_total\{method="GET",route="\/healthz",status="200"\} 1/);
+    assert.equal(scrape.headers['x-request-id'], 'scrape-1');
+    const unknown = await request(metricsApp).get('/nothing').expect(404);
+    assert.match(unknown.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(unknown.body.requestId, unknown.headers['x-request-id']);
   });
 
   it('development without METRICS_PORT keeps /metrics on the public port', async () => {
