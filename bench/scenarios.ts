@@ -104,6 +104,7 @@ export const authTokenSqlite: Scenario = {
   id: 'auth-token-sqlite',
   title: 'POST /auth-token, linked user, SQLite store, full middleware stack',
   baselineId: 'bare-limit',
+  frameworkId: 'express-limit',
   halfRate: true,
   start: (context) =>
     startService(context, {
@@ -118,6 +119,7 @@ export const authTokenSqliteQuietLogs: Scenario = {
   id: 'auth-token-sqlite-log-warn',
   title: 'the same with LOG_LEVEL=warn (reference: what the per-request log line costs)',
   baselineId: 'bare-limit',
+  frameworkId: 'express-limit',
   halfRate: false,
   start: (context) =>
     startService(context, {
@@ -138,6 +140,7 @@ export function authTokenPostgres(
     id: 'auth-token-postgres',
     title: 'POST /auth-token, linked user, PostgreSQL store (TEST_DATABASE_URL)',
     baselineId: 'bare-limit',
+    frameworkId: 'express-limit',
     halfRate: true,
     skipWhenStartFails: true,
     skipReason: () =>

@@ -11,6 +11,8 @@ export interface ScenarioResult {
   readonly message?: string;
   /** Id of the scenario this one is compared with. */
   readonly baselineId?: string;
+  /** Id of the Express-only reference doing the same work. */
+  readonly frameworkId?: string;
   readonly max?: LoadResult;
   /** The same target at half the measured maximum rate. */
   readonly halfRate?: LoadResult & { readonly rate: number };
@@ -22,27 +24,54 @@ export interface ScenarioResult {
   /** Baseline CPU per request divided by this one's: robust when other work shares the machine. */
   readonly cpuRatioToBaseline?: number;
   readonly p50DeltaMs?: number;
+  /** Requests/s relative to the Express-only reference. */
+  readonly ratioToFramework?: number;
+  /** The reference's CPU per request divided by this one's. */
+  readonly cpuRatioToFramework?: number;
 }
 
 const fixed = (value: number | undefined, digits: number) =>
   value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
 
+function ratiosTo(result: ScenarioResult, reference: ScenarioResult | undefined) {
+  if (!result.max || !reference?.max) return undefined;
+  return {
+    requests: result.max.requestsPerSecond / reference.max.requestsPerSecond,
+    cpu:
+      result.cpuMicrosPerRequest && reference.cpuMicrosPerRequest
+        ? reference.cpuMicrosPerRequest / result.cpuMicrosPerRequest
+        : undefined,
+    p50DeltaMs: result.max.p50Ms - reference.max.p50Ms,
+  };
+}
+
 /** Fills in ratios once every scenario has run. */
 export function withRatios(results: readonly ScenarioResult[]): ScenarioResult[] {
   const byId = new Map(results.map((result) => [result.id, result]));
   return results.map((result) => {
-    const baseline = result.baselineId ? byId.get(result.baselineId) : undefined;
-    if (!result.max || !baseline?.max) return result;
+    const toBaseline = ratiosTo(result, result.baselineId ? byId.get(result.baselineId) : undefined);
+    const toFramework = ratiosTo(result, result.frameworkId ? byId.get(result.frameworkId) : undefined);
     return {
       ...result,
-      ratioToBaseline: result.max.requestsPerSecond / baseline.max.requestsPerSecond,
-      p50DeltaMs: result.max.p50Ms - baseline.max.p50Ms,
-      ...(result.cpuMicrosPerRequest && baseline.cpuMicrosPerRequest
-        ? { cpuRatioToBaseline: baseline.cpuMicrosPerRequest / result.cpuMicrosPerRequest }
+      ...(toBaseline
+        ? {
+            ratioToBaseline: toBaseline.requests,
+            p50DeltaMs: toBaseline.p50DeltaMs,
+            ...(toBaseline.cpu === undefined ? {} : { cpuRatioToBaseline: toBaseline.cpu }),
+          }
+        : {}),
+      ...(toFramework
+        ? {
+            ratioToFramework: toFramework.requests,
+            ...(toFramework.cpu === undefined ? {} : { cpuRatioToFramework: toFramework.cpu }),
+          }
         : {}),
     };
   });
 }
+
+const ratioCell = (requests: number | undefined, cpu: number | undefined) =>
+  requests === undefined ? '-' : `${fixed(requests, 2)} (${fixed(cpu, 2)})`;
 
 // Above this, the generator itself fell behind the pace and the latency is not the server's.
 const GENERATOR_LAG_LIMIT_MS = 5;
@@ -66,10 +95,11 @@ export function formatTable(results: readonly ScenarioResult[]): string {
     'CPU µs/req',
     'ratio req/s (CPU)',
     'baseline',
+    'vs express-limit req/s (CPU)',
   ];
   const rows = results.map((result) =>
     result.status !== 'ok'
-      ? [result.id, `${result.status}: ${result.message ?? ''}`, '', '', '', '', '', '', '', '']
+      ? [result.id, `${result.status}: ${result.message ?? ''}`, '', '', '', '', '', '', '', '', '']
       : [
           result.id,
           fixed(result.max?.requestsPerSecond, 0),
@@ -79,10 +109,9 @@ export function formatTable(results: readonly ScenarioResult[]): string {
           fixed(result.peakRssMb, 0),
           fixed(result.readyMs, 0),
           fixed(result.cpuMicrosPerRequest, 0),
-          result.ratioToBaseline === undefined
-            ? '-'
-            : `${fixed(result.ratioToBaseline, 2)} (${fixed(result.cpuRatioToBaseline, 2)})`,
+          ratioCell(result.ratioToBaseline, result.cpuRatioToBaseline),
           result.baselineId ?? '-',
+          ratioCell(result.ratioToFramework, result.cpuRatioToFramework),
         ],
   );
   const widths = header.map((title, column) =>

@@ -38,6 +38,8 @@ export interface Scenario {
   readonly id: string;
   readonly title: string;
   readonly baselineId?: string;
+  /** The Express-only reference doing the same work (`express-limit`), when there is one. */
+  readonly frameworkId?: string;
   /** Also measure latency at half the measured maximum rate. */
   readonly halfRate: boolean;
   /** A reason to skip (e.g. no database configured), checked before starting anything. */
@@ -72,6 +74,7 @@ export async function runScenario(context: BenchContext, scenario: Scenario): Pr
     id: scenario.id,
     title: scenario.title,
     ...(scenario.baselineId ? { baselineId: scenario.baselineId } : {}),
+    ...(scenario.frameworkId ? { frameworkId: scenario.frameworkId } : {}),
   };
   const skipReason = scenario.skipReason?.(context);
   if (skipReason) return { ...base, status: 'skipped', message: skipReason };

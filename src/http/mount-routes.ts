@@ -1,7 +1,9 @@
-import { type ErrorRequestHandler, type IRoute, type RequestHandler, Router } from 'express';
+import type { ErrorRequestHandler, IRoute, RequestHandler, Router } from 'express';
 import { chain } from './middleware/chain.js';
+import { pathOf } from './request-url.js';
 import type { GuardHandlers } from './route-guards.js';
 import type { RouteGuard, RouteSpec } from './route-spec.js';
+import { createRouteTemplateResolver } from './route-templates.js';
 
 const PARAMETER_SEGMENT = /^[:*]/;
 
@@ -38,14 +40,51 @@ function guardBeforeMatchError(guard: RequestHandler): ErrorRequestHandler {
 }
 
 /**
- * The route table as one router: one Express route per path, each method with its guard's
- * handlers and then its own, so a request is matched once. A request that matches no route but
+ * Express's router answers an OPTIONS request that no route handles with `200` and the path's
+ * methods in `Allow` once it reaches the end of its stack. Mounted on the app itself, the route
+ * table is followed by the 404 handler instead, so this gives the same answer (HEAD with GET,
+ * sorted), after the area guards.
+ */
+function optionsResponder(routes: readonly RouteSpec[]): RequestHandler {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const spec of routes) {
+    const methods = methodsByPath.get(spec.path) ?? new Set<string>();
+    methods.add(spec.method.toUpperCase());
+    if (spec.method === 'get') methods.add('HEAD');
+    methodsByPath.set(spec.path, methods);
+  }
+  const allowByPath = new Map(
+    [...methodsByPath].map(([path, methods]) => [path, [...methods].sort().join(', ')]),
+  );
+  const resolveRoute = createRouteTemplateResolver(allowByPath.keys());
+  return (req, res, next) => {
+    const template = req.method === 'OPTIONS' ? resolveRoute(pathOf(req.originalUrl)) : undefined;
+    const allow = template === undefined ? undefined : allowByPath.get(template);
+    if (allow === undefined) {
+      next();
+      return;
+    }
+    res.setHeader('Allow', allow);
+    res.type('text/plain').send(allow);
+  };
+}
+
+/** Where routes are mounted: the app itself (its own router) or a `Router`. */
+export type RouteTarget = Pick<Router, 'route' | 'use'>;
+
+/**
+ * Mounts the route table on `target`, normally the app itself, since a nested router would
+ * add a second routing pass per request: one Express route per path, each method with its
+ * guard's handlers and then its own as one handler, so a request is matched once. A request that matches no route but
  * lies under a route's static prefix (a wrong method, an unknown sub-path) still passes the guard
  * of the first route under that prefix before the 404 (a stranger gets 401, the attempt counts
  * against the rate limit) or the automatic OPTIONS answer. Throws on a method and path declared twice.
  */
-export function createRouteTableRouter(routes: readonly RouteSpec[], guardHandlers: GuardHandlers): Router {
-  const router = Router();
+export function mountRouteTable(
+  target: RouteTarget,
+  routes: readonly RouteSpec[],
+  guardHandlers: GuardHandlers,
+): void {
   const byPath = new Map<string, IRoute>();
   const declared = new Set<string>();
   for (const spec of routes) {
@@ -54,16 +93,17 @@ export function createRouteTableRouter(routes: readonly RouteSpec[], guardHandle
     declared.add(key);
     let route = byPath.get(spec.path);
     if (route === undefined) {
-      route = router.route(spec.path);
+      route = target.route(spec.path);
       byPath.set(spec.path, route);
     }
-    route[spec.method](...guardHandlers(spec.guard), spec.handler);
+    // One route layer per method: each further layer costs a dispatch step on every request.
+    route[spec.method](chain([...guardHandlers(spec.guard), spec.handler]));
   }
   for (const [prefix, guard] of guardsByPrefix(routes)) {
     const handlers = guardHandlers(guard);
     if (handlers.length === 0) continue;
     const areaGuard = chain(handlers);
-    router.use(prefix, areaGuard, guardBeforeMatchError(areaGuard));
+    target.use(prefix, areaGuard, guardBeforeMatchError(areaGuard));
   }
-  return router;
+  target.use(optionsResponder(routes));
 }

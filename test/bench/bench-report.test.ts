@@ -41,6 +41,28 @@ describe('bench report', () => {
     assert.equal(service?.p50DeltaMs, 0.5);
   });
 
+  it('also compares a scenario with its Express-only reference, in its own column', () => {
+    const results = withRatios([
+      { id: 'bare-limit', title: 'limit', status: 'ok', max: load(10_000, 1), cpuMicrosPerRequest: 80 },
+      { id: 'express-limit', title: 'express', status: 'ok', max: load(5000, 1), cpuMicrosPerRequest: 200 },
+      {
+        id: 'auth-token',
+        title: 'service',
+        status: 'ok',
+        baselineId: 'bare-limit',
+        frameworkId: 'express-limit',
+        max: load(4000, 2),
+        cpuMicrosPerRequest: 250,
+      },
+    ]);
+    const service = results[2];
+    assert.equal(service?.ratioToBaseline, 0.4);
+    assert.equal(service?.ratioToFramework, 0.8);
+    assert.equal(service?.cpuRatioToFramework, 0.8);
+    const row = formatTable(results).split('\n')[4] ?? '';
+    assert.match(row, /\| 0\.40 \(0\.32\) +\| bare-limit +\| 0\.80 \(0\.80\) +\|$/);
+  });
+
   it('prints skipped scenarios as rows with their reason, and no ratio against a skipped baseline', () => {
     const results = withRatios([
       { id: 'emulator-direct', title: 'direct', status: 'skipped', message: 'emulator not built' },

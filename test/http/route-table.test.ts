@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { Router } from 'express';
 import request from 'supertest';
-import { createRouteTableRouter } from '../../src/http/mount-routes.js';
+import { mountRouteTable } from '../../src/http/mount-routes.js';
 import { PUBLIC, type RouteSpec } from '../../src/http/route-spec.js';
 import { rememberToken } from '../support/log-capture.js';
 import { bearer, buildTestApp } from '../support/test-app.js';
@@ -116,7 +117,7 @@ describe('route table: rate-limit buckets', () => {
   });
 });
 
-describe('createRouteTableRouter', () => {
+describe('mountRouteTable', () => {
   it('refuses a method and path declared twice', () => {
     const route: RouteSpec = {
       method: 'get',
@@ -131,7 +132,7 @@ describe('createRouteTableRouter', () => {
       responses: {},
       errors: [],
     };
-    assert.throws(() => createRouteTableRouter([route, { ...route, operationId: 'again' }], () => []), {
+    assert.throws(() => mountRouteTable(Router(), [route, { ...route, operationId: 'again' }], () => []), {
       message: /GET \/twice is declared twice/,
     });
   });

@@ -47,12 +47,13 @@ function createLineWriter(logger: Logger) {
 }
 
 /**
- * One log line per request, with the request id. Requests are logged as method and path only:
- * headers carry credentials and query strings can carry tokens a careless client put there.
- * The line is written by the root logger (redaction included); `req.log`, a child bound to the
- * request id, is only made when a handler logs, which most requests never do.
+ * One log line per request, with the request id; returns the middleware that writes it (the
+ * caller mounts it). Requests are logged as method and path only: headers carry credentials and
+ * query strings can carry tokens a careless client put there. `req.log`, a child bound to the
+ * request id and redacting like the root logger, is only made when a handler logs, which most
+ * requests never do.
  */
-export function useHttpLogger(app: Express, logger: Logger): void {
+export function createHttpLogger(app: Express, logger: Logger): RequestHandler {
   Object.defineProperty(app.request, 'log', {
     configurable: true,
     get(this: LoggedRequest): Logger {
@@ -64,12 +65,15 @@ export function useHttpLogger(app: Express, logger: Logger): void {
       return child;
     },
   });
-  const logResponse = createLineWriter(logger);
-  const middleware: RequestHandler = (req, res, next) => {
+  // The line holds only the fields built above (a validated request id, method, a path without
+  // its query, status, time): nothing to redact, and the redaction pass cost ~7 % of the CPU of
+  // an `/auth-token` request. Everything logged by hand still goes through redaction.
+  const logResponse = createLineWriter(logger.child({}, { redact: [] }));
+  return (req, res, next) => {
     req.id = assignRequestId(req, res);
     (res as TimedResponse)[STARTED] = Date.now();
-    res.once('close', logResponse);
+    // `on`, not `once`: a response closes once, and `once` would allocate a wrapper per request.
+    res.on('close', logResponse);
     next();
   };
-  app.use(middleware);
 }

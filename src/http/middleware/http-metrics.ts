@@ -28,7 +28,8 @@ export function createHttpMetrics(
   }
   return (_req, res, next) => {
     (res as TimedResponse)[STARTED] = performance.now();
-    res.once('finish', recordResponse);
+    // `on`, not `once`: a response finishes once, and `once` would allocate a wrapper per request.
+    res.on('finish', recordResponse);
     next();
   };
 }

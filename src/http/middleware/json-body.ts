@@ -82,10 +82,11 @@ export function jsonBody(limit: string): RequestHandler {
       else refusePollution(req, res, next);
     });
   };
-  // One handler instead of three router layers; a request with neither Content-Length nor
-  // Transfer-Encoding has no body by any definition (ours or body-parser's), so it skips all.
+  // One handler instead of three router layers; a request with neither Transfer-Encoding nor a
+  // non-zero Content-Length has no body by any definition (ours or body-parser's): it skips all.
   return (req, res, next) => {
-    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+    const length = req.headers['content-length'];
+    if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
       next();
       return;
     }
