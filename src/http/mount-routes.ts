@@ -73,12 +73,13 @@ function optionsResponder(routes: readonly RouteSpec[]): RequestHandler {
 export type RouteTarget = Pick<Router, 'route' | 'use'>;
 
 /**
- * Mounts the route table on `target`, normally the app itself, since a nested router would
- * add a second routing pass per request: one Express route per path, each method with its
- * guard's handlers and then its own as one handler, so a request is matched once. A request that matches no route but
- * lies under a route's static prefix (a wrong method, an unknown sub-path) still passes the guard
- * of the first route under that prefix before the 404 (a stranger gets 401, the attempt counts
- * against the rate limit) or the automatic OPTIONS answer. Throws on a method and path declared twice.
+ * Mounts the route table on `target`, normally the app itself (a nested router would add a
+ * second routing pass per request): one Express route per path, each method with its guard's
+ * handlers and then its own as one handler, so a request is matched once. A request that
+ * matches no route but lies under a route's static prefix (a wrong method, an unknown sub-path)
+ * still passes the guard of the first route under that prefix before the 404 (a stranger gets
+ * 401, the attempt counts against the rate limit) or the OPTIONS answer. Throws on a method and
+ * path declared twice.
  */
 export function mountRouteTable(
   target: RouteTarget,
