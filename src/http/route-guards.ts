@@ -21,7 +21,7 @@ export function createGuardHandlers(deps: {
 }): GuardHandlers {
   const resolveSession = resolvePartnerSession(deps.authenticator);
   const limiters = new Map<RateLimitBucket, RequestHandler>();
-  const bodyReaders = new Map<JsonBodyLimit, RequestHandler>();
+  const bodyReaders = new Map<string, RequestHandler>();
   const refusalLimit = createRefusalLimit({ perMinute: deps.rateLimitPerMinute });
 
   const limiterFor = (bucket: RateLimitBucket): RequestHandler => {
@@ -33,11 +33,12 @@ export function createGuardHandlers(deps: {
     }
     return limiter;
   };
-  const bodyReaderFor = (limit: JsonBodyLimit): RequestHandler => {
-    let reader = bodyReaders.get(limit);
+  const bodyReaderFor = (limit: JsonBodyLimit, keepRawText: boolean): RequestHandler => {
+    const key = `${limit} ${keepRawText}`;
+    let reader = bodyReaders.get(key);
     if (reader === undefined) {
-      reader = jsonBody(limit);
-      bodyReaders.set(limit, reader);
+      reader = jsonBody(limit, { keepRawText });
+      bodyReaders.set(key, reader);
     }
     return reader;
   };
@@ -47,6 +48,6 @@ export function createGuardHandlers(deps: {
     ...(guard.rateLimit ? [limiterFor(guard.rateLimit)] : []),
     ...(guard.session ? [requirePartnerSession] : []),
     ...(guard.refusalBudget ? [refusalLimit] : []),
-    ...(guard.jsonBody ? [bodyReaderFor(guard.jsonBody)] : []),
+    ...(guard.jsonBody ? [bodyReaderFor(guard.jsonBody, guard.keepRawBody === true)] : []),
   ];
 }

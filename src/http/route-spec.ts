@@ -42,6 +42,8 @@ export interface RouteGuard {
   readonly refusalBudget?: boolean;
   /** Reads an `application/json` body up to this size; absent: the body is never read. */
   readonly jsonBody?: JsonBodyLimit;
+  /** Keeps the body's text beside the parsed body (`rawJsonTextOf`), for a signature over it. */
+  readonly keepRawBody?: boolean;
 }
 
 export interface ResponseSpec {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isLosslessNumber, parse as parseLosslessJson } from 'lossless-json';
 import { z } from 'zod';
 import { TRANSACTION_ID } from '../gateway/gateway-ids.js';
 
@@ -8,8 +9,12 @@ export type WebhookKind = 'transaction' | 'holdings_import' | 'mf_holdings_impor
 /** The fields the checksum covers, in the form they were sent. */
 export interface AuthenticatedFields {
   readonly checksum: unknown;
-  /** The timestamp's text exactly as sent (a JSON integer's text, or the string). */
+  /**
+   * The timestamp's text: the string, or a JSON number's shortest form (what JavaScript, Python
+   * and Go write); `writtenTimestampText` recovers a number written otherwise (`1.7e9`, `5.10`).
+   */
   readonly timestampText: string;
+  readonly timestampIsNumber: boolean;
   readonly timestampMs: number;
   readonly smallcaseAuthId: string | undefined;
   readonly transactionId: string | undefined;
@@ -25,9 +30,9 @@ export interface WebhookNotification extends AuthenticatedFields {
 const MS_THRESHOLD = 1e12;
 
 // The unit and format of `timestamp` are not documented (docs/webhooks.md): epoch seconds or
-// milliseconds as a JSON integer or digit string, or ISO 8601 with a zone (a zoneless time
+// milliseconds as a JSON number or a decimal string, or ISO 8601 with a zone (a zoneless time
 // cannot be checked for freshness).
-const epoch = z.union([z.int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,16}$/)]);
+const epoch = z.union([z.number().nonnegative(), z.string().regex(/^\d{1,16}(\.\d{1,9})?$/)]);
 const isoTimestamp = z.iso.datetime({ offset: true });
 
 // `z.object` strips unknown keys and reads only its own shape, so `__proto__` or `constructor`
@@ -56,20 +61,38 @@ export function readAuthenticatedFields(body: unknown): AuthenticatedFields | un
   const parsed = authenticated.safeParse(body);
   if (!parsed.success) return undefined;
   const { checksum, timestamp, smallcaseAuthId, transactionId } = parsed.data;
-  const timestampText = String(timestamp);
+  const timestampIsNumber = typeof timestamp === 'number';
   return {
     checksum,
-    timestampText,
-    timestampMs: timestampMsOf(timestampText),
+    timestampText: String(timestamp),
+    timestampIsNumber,
+    timestampMs: timestampMsOf(timestamp, timestampIsNumber || epoch.safeParse(timestamp).success),
     smallcaseAuthId: smallcaseAuthId || undefined,
     transactionId: transactionId || undefined,
   };
 }
 
-function timestampMsOf(text: string): number {
-  if (!/^\d+$/.test(text)) return Date.parse(text);
-  const value = Number(text);
+function timestampMsOf(timestamp: number | string, isEpoch: boolean): number {
+  if (!isEpoch) return Date.parse(String(timestamp));
+  const value = Number(timestamp);
   return value >= MS_THRESHOLD ? value : value * 1000;
+}
+
+/**
+ * The top-level `timestamp` number's text exactly as written in the body, when it is a number:
+ * JSON.parse keeps only the value. Undefined for a body lossless-json refuses (such as one key
+ * twice with different values, where JSON.parse silently keeps the last).
+ */
+export function writtenTimestampText(rawBody: string): string | undefined {
+  try {
+    const parsed = parseLosslessJson(rawBody);
+    if (typeof parsed !== 'object' || parsed === null || !Object.hasOwn(parsed, 'timestamp'))
+      return undefined;
+    const timestamp = (parsed as Record<string, unknown>).timestamp;
+    return isLosslessNumber(timestamp) ? timestamp.value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The rest of the body, read after the checksum verified; undefined when an id is not an id. */

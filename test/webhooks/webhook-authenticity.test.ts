@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import request from 'supertest';
 import type { RunningEmulator } from '../../src/emulator/gateway-emulator.js';
@@ -80,6 +81,57 @@ describe('POST /webhooks/smallcase: authenticity', () => {
     await assertRefused({ ...signedAsSeconds, timestamp: `0${seconds + 3}` }, 'a leading zero');
   });
 
+  it('accepts fractional seconds, and a number signed exactly as written (1.5e9, trailing zeros)', async () => {
+    const id = account();
+    const seconds = nowSeconds();
+    // What JavaScript's Date.now() / 1000 and Python's time.time() send.
+    await post(sign({ smallcaseAuthId: id, timestamp: seconds + 0.125 })).expect(200);
+    await post(sign({ smallcaseAuthId: id, timestamp: String(seconds + 1.5) })).expect(200);
+
+    // A Java double is written 1.733390001E9; trailing zeros survive some serializers. JSON.parse
+    // keeps only the value, so the checksum is over the text the raw body carries.
+    const rawWebhook = (written: string, signedText: string) => {
+      const checksum = createHmac('sha256', CANARY.gatewayApiSecret)
+        .update(`${signedText}${id}`)
+        .digest('hex');
+      return `{"securities":[{"timestamp":1}],"timestamp":${written},"smallcaseAuthId":"${id}","checksum":"${checksum}"}`;
+    };
+    const postRaw = (raw: string) =>
+      request(t.app).post('/webhooks/smallcase').set('content-type', 'application/json').send(raw);
+    const exponent = `${(seconds + 2) / 1e9}e9`;
+    assert.equal(Number(exponent), seconds + 2);
+    const trailingZeros = `${seconds + 3}.500`;
+    for (const written of [exponent, trailingZeros]) {
+      const res = await postRaw(rawWebhook(written, written));
+      assert.equal(res.status, 200, `${written}: ${JSON.stringify(res.body)}`);
+      assert.equal(
+        await t.store.webhooks.isRecorded(
+          eventKeyOf({
+            ...(readAuthenticatedFields(JSON.parse(rawWebhook(written, written))) ?? assert.fail()),
+            timestampText: written,
+          }),
+        ),
+        true,
+        `${written} is recorded under the text as written`,
+      );
+      const shortest = String(Number(written));
+      const refused = await postRaw(rawWebhook(written, shortest));
+      assert.equal(refused.status, 401, `${written} signed as ${shortest} is not what was sent`);
+    }
+    const shortestSigned = sign({ smallcaseAuthId: id, timestamp: seconds + 5 });
+    const rewritten = JSON.stringify(shortestSigned).replace(
+      `"timestamp":${seconds + 5}`,
+      `"timestamp":${seconds + 5}.0`,
+    );
+    assert.equal((await postRaw(rewritten)).status, 401, 'the same value written otherwise');
+    // A key twice with different values: JSON.parse keeps the last, a signer may have meant the first.
+    const checksum = createHmac('sha256', CANARY.gatewayApiSecret)
+      .update(`${seconds + 4}.0${id}`)
+      .digest('hex');
+    const twice = `{"timestamp":${seconds + 9}.0,"timestamp":${seconds + 4}.0,"smallcaseAuthId":"${id}","checksum":"${checksum}"}`;
+    assert.equal((await postRaw(twice)).status, 401);
+  });
+
   it('refuses a tampered webhook: another account, another timestamp, another secret', async () => {
     const body = sign({ smallcaseAuthId: account(), timestamp: nowSeconds() });
     await assertRefused({ ...body, smallcaseAuthId: account() }, 'account swapped');
@@ -149,9 +201,10 @@ describe('POST /webhooks/smallcase: authenticity', () => {
     const bodies: unknown[] = [
       noTimestamp,
       { ...base, timestamp: null },
-      { ...base, timestamp: 1.5 },
       { ...base, timestamp: -1 },
       { ...base, timestamp: '1e12' },
+      { ...base, timestamp: `${base.timestamp}.` },
+      { ...base, timestamp: '-1700000000' },
       { ...base, timestamp: ' 1700000000' },
       { ...base, timestamp: { valueOf: 1 } },
       { ...base, smallcaseAuthId: 7 },

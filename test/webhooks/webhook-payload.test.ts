@@ -9,6 +9,7 @@ import {
   readNotification,
   storedFieldsOf,
   type WebhookNotification,
+  writtenTimestampText,
 } from '../../src/webhooks/webhook-payload.js';
 
 const notification = (body: Record<string, unknown>): WebhookNotification => {
@@ -49,8 +50,12 @@ describe('webhook payload reading', () => {
     ]) {
       assert.equal(read(refused), undefined, refused);
     }
-    assert.equal(read(1.5), undefined);
-    assert.equal(read(Number.MAX_SAFE_INTEGER + 2), undefined);
+    assert.equal(read(1_700_000_000.25)?.timestampMs, 1_700_000_000_250);
+    assert.equal(read('1700000000.5')?.timestampMs, 1_700_000_000_500);
+    assert.equal(read(1_700_000_000_000.5)?.timestampMs, 1_700_000_000_000.5);
+    for (const refused of [-1, '-1', '1e12', '1700000000.', '.5', Number.NaN]) {
+      assert.equal(read(refused), undefined, String(refused));
+    }
     assert.equal(
       readAuthenticatedFields({ timestamp: 1_700_000_000, smallcaseAuthId: 'a' }),
       undefined,
@@ -74,6 +79,16 @@ describe('webhook payload reading', () => {
     assert.equal(notification({ timestamp: 1, transactionId: 'TRX_1' }).kind, 'mf_holdings_import');
     assert.equal(notification({ timestamp: 1, smallcaseAuthId: 'SCA' }).kind, 'account');
     assert.equal(notification({ ...base, status: { $ne: 1 }, batchId: 'x'.repeat(200) }).status, undefined);
+  });
+
+  it('reads a number timestamp as written in the raw body, and nothing from an ambiguous one', () => {
+    assert.equal(writtenTimestampText('{"timestamp": 1.70e9, "smallcaseAuthId":"a"}'), '1.70e9');
+    assert.equal(writtenTimestampText('{"a":{"timestamp":5},"timestamp":1700000000.10}'), '1700000000.10');
+    assert.equal(writtenTimestampText('{"timestamp":"1700000000"}'), undefined, 'a string');
+    assert.equal(writtenTimestampText('{"nested":{"timestamp":1}}'), undefined, 'not at the top');
+    assert.equal(writtenTimestampText('{"timestamp":1,"timestamp":2}'), undefined, 'twice, two values');
+    assert.equal(writtenTimestampText('{"timestamp":1,'), undefined, 'not JSON');
+    assert.equal(writtenTimestampText('[1]'), undefined);
   });
 
   it('keys events by the signed fields only: timestamp text and ids, whatever else differs', () => {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import bytes from 'bytes';
 import express, { type RequestHandler, type Response } from 'express';
 import { AppError, InvalidRequestError } from '../../errors/app-errors.js';
@@ -46,16 +47,38 @@ function hasPollutingKey(body: unknown): boolean {
   return false;
 }
 
+const rawTexts = new WeakMap<IncomingMessage, string>();
+
+/**
+ * The body's text as received, for a route whose body reader keeps it (`keepRawText`): the only
+ * way to see a JSON number exactly as it was written (`1.50`, `15e-1`), which a signature may cover.
+ */
+export function rawJsonTextOf(req: IncomingMessage): string | undefined {
+  return rawTexts.get(req);
+}
+
 /**
  * JSON-only body parsing: a body in any other media type is refused with 415, and one whose
  * Content-Length is over `limit` with 413, both before a byte of it is read (and the connection
  * closed rather than drained); a chunked body is cut off with 413 once it passes `limit`;
  * prototype-polluting keys get 400.
  */
-export function jsonBody(limit: string): RequestHandler {
+export function jsonBody(limit: string, options: { keepRawText?: boolean } = {}): RequestHandler {
   const limitBytes = bytes.parse(limit);
   if (limitBytes === null) throw new Error(`jsonBody: ${limit} is not a size`);
-  const parse = express.json({ limit: limitBytes, strict: true, type: 'application/json' });
+  const parse = express.json({
+    limit: limitBytes,
+    strict: true,
+    type: 'application/json',
+    ...(options.keepRawText
+      ? {
+          verify: (req: IncomingMessage, _res: unknown, raw: Buffer, charset: string) => {
+            // body-parser also takes UTF-16; such a body simply has no raw text kept.
+            if (/^utf-?8$/i.test(charset)) rawTexts.set(req, raw.toString('utf8'));
+          },
+        }
+      : {}),
+  });
   const requireJson: RequestHandler = (req, res, next) => {
     if (hasBody(req) && !req.is('application/json')) {
       closeUnreadBody(res);

@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import type { WebhookService } from '../../webhooks/webhook-service.js';
+import { rawJsonTextOf } from '../middleware/json-body.js';
 import { type RouteSpec, UPSTREAM_ERRORS, WEBHOOK_JSON_LIMIT } from '../route-spec.js';
 
 // For the OpenAPI document only: the service reads the body itself (checksum fields first).
 const webhookBody = z
   .looseObject({
     checksum: z.string().meta({ description: 'Hex HMAC-SHA256, either letter case (see description)' }),
-    timestamp: z
-      .union([z.int(), z.string()])
-      .meta({ description: 'Epoch seconds or milliseconds (>= 1e12), or ISO 8601 with a zone' }),
+    timestamp: z.union([z.number(), z.string()]).meta({
+      description:
+        'Epoch seconds or milliseconds (>= 1e12) as a number or decimal string, or ISO 8601 with a zone; ' +
+        'signed as written',
+    }),
     smallcaseAuthId: z.string().optional(),
     transactionId: z.string().optional(),
     batchId: z.string().optional(),
@@ -23,9 +26,10 @@ export function webhookRoutes(service: WebhookService): RouteSpec[] {
     {
       method: 'post',
       path: '/webhooks/smallcase',
-      guard: { session: false, refusalBudget: true, jsonBody: WEBHOOK_JSON_LIMIT },
+      guard: { session: false, refusalBudget: true, jsonBody: WEBHOOK_JSON_LIMIT, keepRawBody: true },
       handler: async (req, res) => {
-        await service.receive({ body: req.body, requestId: String(req.id), log: req.log });
+        const rawBody = rawJsonTextOf(req);
+        await service.receive({ body: req.body, rawBody, requestId: String(req.id), log: req.log });
         res.setHeader('Cache-Control', 'no-store');
         res.json({ received: true });
       },
