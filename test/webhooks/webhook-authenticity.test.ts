@@ -130,6 +130,18 @@ describe('POST /webhooks/smallcase: authenticity', () => {
       .digest('hex');
     const twice = `{"timestamp":${seconds + 9}.0,"timestamp":${seconds + 4}.0,"smallcaseAuthId":"${id}","checksum":"${checksum}"}`;
     assert.equal((await postRaw(twice)).status, 401);
+    // JSON.parse takes any depth; a recursive re-read that runs out of stack is a refusal, not a crash.
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const nested = rawWebhook(`${seconds + 6}`, `${seconds + 6}`).replace(
+      '"securities":[{"timestamp":1}]',
+      `"deep":${deep}`,
+    );
+    assert.equal((await postRaw(nested)).status, 401);
+    assert.equal(
+      (await postRaw(rawWebhook(`${seconds + 7}`, `${seconds + 7}`))).status,
+      200,
+      'still serving',
+    );
   });
 
   it('refuses a tampered webhook: another account, another timestamp, another secret', async () => {
