@@ -164,6 +164,7 @@ export function createServices(infrastructure: Infrastructure): Services {
       previousApiSecret: config.gatewayApiSecretPrevious,
       maxAgeSeconds: config.webhookMaxAgeSeconds,
       webhooks: store.webhooks,
+      transactions: store.transactions,
       planner,
       metrics,
     }),

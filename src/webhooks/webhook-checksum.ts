@@ -18,6 +18,11 @@ export interface ChecksumMatch {
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 
+/** Whether `value` can be a checksum at all (64 hex digits, either case): checked before any costly work. */
+export function isChecksumShaped(value: unknown): value is string {
+  return typeof value === 'string' && HEX_SHA256.test(value);
+}
+
 function hmac(key: string, timestamp: number | string, id: string): Buffer {
   return createHmac('sha256', key)
     .update(`${String(timestamp)}${id}`, 'utf8')
@@ -66,7 +71,7 @@ export function verifyWebhookChecksum(
   input: ChecksumInput,
   received: unknown,
 ): ChecksumMatch | undefined {
-  if (typeof received !== 'string' || !HEX_SHA256.test(received)) return undefined;
+  if (!isChecksumShaped(received)) return undefined;
   const receivedBytes = Buffer.from(received, 'hex');
   const ids = (['smallcaseAuthId', 'transactionId'] as const).filter((name) => input[name]);
   let match: ChecksumMatch | undefined;

@@ -11,7 +11,7 @@ export interface AuthenticatedFields {
   readonly checksum: unknown;
   /**
    * The timestamp's text: the string, or a JSON number's shortest form (what JavaScript, Python
-   * and Go write); `writtenTimestampText` recovers a number written otherwise (`1.7e9`, `5.10`).
+   * and Go write); `writtenTimestampText` recovers a number written otherwise (`1.7E9`, `5.10`).
    */
   readonly timestampText: string;
   readonly timestampIsNumber: boolean;
@@ -79,17 +79,29 @@ function timestampMsOf(timestamp: number | string, isEpoch: boolean): number {
 }
 
 /**
+ * lossless-json reads ~10 MB/s against JSON.parse's ~100, and an unauthenticated caller chooses
+ * the body: the re-read stops at this size (~25 ms), far above any webhook seen.
+ */
+const WRITTEN_TIMESTAMP_MAX_BODY = 256 * 1024;
+/** `1733390000.123456789`, `1.733390000123456E12`: a timestamp longer than this is not one. */
+const WRITTEN_TIMESTAMP_MAX_LENGTH = 32;
+
+/**
  * The top-level `timestamp` number's text exactly as written in the body, when it is a number:
- * JSON.parse keeps only the value. Undefined for a body lossless-json refuses (such as one key
- * twice with different values, where JSON.parse silently keeps the last).
+ * JSON.parse keeps only the value. Undefined for a body over 256 KB, a number longer than 32
+ * characters, and a body lossless-json refuses (such as one key twice with different values,
+ * where JSON.parse silently keeps the last, or nesting deeper than its recursion goes).
  */
 export function writtenTimestampText(rawBody: string): string | undefined {
+  if (rawBody.length > WRITTEN_TIMESTAMP_MAX_BODY) return undefined;
   try {
     const parsed = parseLosslessJson(rawBody);
     if (typeof parsed !== 'object' || parsed === null || !Object.hasOwn(parsed, 'timestamp'))
       return undefined;
     const timestamp = (parsed as Record<string, unknown>).timestamp;
-    return isLosslessNumber(timestamp) ? timestamp.value : undefined;
+    if (!isLosslessNumber(timestamp) || timestamp.value.length > WRITTEN_TIMESTAMP_MAX_LENGTH)
+      return undefined;
+    return timestamp.value;
   } catch {
     return undefined;
   }
@@ -118,10 +130,12 @@ function kindOf(fields: AuthenticatedFields, intent: string | undefined, body: u
 
 /**
  * The deduplication key: SHA-256 over the checksum-covered fields only, the timestamp text and the
- * ids. A redelivery, or a replay with other unsigned fields (status, padding, the checksum's
- * letter case), gets the same key. The checksum itself is left out: it is a function of these
- * fields and the key, so a redelivery signed with the new apiSecret during a rotation stays the
- * same event. "Orders placed" and "batch complete" of one transaction differ in their timestamp.
+ * ids (a transactionId the checksum does not cover is kept only when it names a known
+ * transaction: see the webhook service). A redelivery, or a replay with other unsigned fields
+ * (status, padding, the checksum's letter case), gets the same key. The checksum itself is left
+ * out: it is a function of these fields and the key, so a redelivery signed with the new
+ * apiSecret during a rotation stays the same event. "Orders placed" and "batch complete" of one
+ * transaction differ in their timestamp.
  */
 export function eventKeyOf(event: AuthenticatedFields): string {
   const parts = [event.timestampText, event.smallcaseAuthId ?? '', event.transactionId ?? ''];

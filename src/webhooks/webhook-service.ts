@@ -1,8 +1,8 @@
 import { AppError, InvalidRequestError, UnauthenticatedError } from '../errors/app-errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
-import type { WebhookRepository } from '../store/store.js';
-import { type ChecksumMatch, verifyWebhookChecksum } from './webhook-checksum.js';
+import type { TransactionRepository, WebhookRepository } from '../store/store.js';
+import { type ChecksumMatch, isChecksumShaped, verifyWebhookChecksum } from './webhook-checksum.js';
 import type { WebhookEffectPlanner } from './webhook-effects.js';
 import {
   type AuthenticatedFields,
@@ -36,6 +36,8 @@ export function createWebhookService(deps: {
   previousApiSecret?: string | undefined;
   maxAgeSeconds: number;
   webhooks: WebhookRepository;
+  /** To tell a transactionId the checksum does not cover from a made-up one. */
+  transactions: Pick<TransactionRepository, 'findById'>;
   planner: WebhookEffectPlanner;
   metrics: ServiceMetrics;
   now?: () => Date;
@@ -50,21 +52,26 @@ export function createWebhookService(deps: {
   }
 
   /**
-   * The fields as signed, and the match. JSON.parse keeps only a number's value, so a number
-   * timestamp's text is read again from the raw body (lossless-json, ~10x the cost of JSON.parse)
-   * once the timestamp is fresh: `1.7e9` signed as `1700000000` is not what was sent.
+   * The fields as signed, and the match. A number timestamp is checked in its shortest form first
+   * (what JavaScript, Python and Go write, and the same value, so the same event, whatever text a
+   * replay puts in the body); only when that fails is the number read again as written in the raw
+   * body (`1.7E9`, `1700000000.50`), so that costly re-read is never paid by a delivery that
+   * verifies at once, and a refused one counts against the refusal budget.
    */
   function verify(
     fields: AuthenticatedFields | undefined,
     rawBody: string | undefined,
   ): { signed: AuthenticatedFields; match: ChecksumMatch } | undefined {
-    if (!fields || !isFresh(fields.timestampMs, now().getTime(), deps.maxAgeSeconds)) return undefined;
-    const written =
-      fields.timestampIsNumber && rawBody !== undefined ? writtenTimestampText(rawBody) : undefined;
-    if (fields.timestampIsNumber && rawBody !== undefined && written === undefined) return undefined;
-    const signed = written === undefined ? fields : { ...fields, timestampText: written };
-    const match = matchOf(signed);
-    return match ? { signed, match } : undefined;
+    if (!fields || !isChecksumShaped(fields.checksum)) return undefined;
+    if (!isFresh(fields.timestampMs, now().getTime(), deps.maxAgeSeconds)) return undefined;
+    const match = matchOf(fields);
+    if (match) return { signed: fields, match };
+    if (!fields.timestampIsNumber || rawBody === undefined) return undefined;
+    const written = writtenTimestampText(rawBody);
+    if (written === undefined || written === fields.timestampText) return undefined;
+    const signed = { ...fields, timestampText: written };
+    const writtenMatch = matchOf(signed);
+    return writtenMatch ? { signed, match: writtenMatch } : undefined;
   }
 
   function authenticate(
@@ -81,13 +88,31 @@ export function createWebhookService(deps: {
     return { event, match };
   }
 
+  /**
+   * The Gateway's transaction webhooks sign the smallcaseAuthId only: their transactionId is an
+   * unsigned hint of which transaction to read from the Gateway. One this service never created
+   * is dropped before the event key is made, so that a captured webhook replayed with made-up
+   * ids is one event (a duplicate), not a new event and new Gateway calls per id.
+   */
+  async function withoutUnknownHint(
+    event: WebhookNotification,
+    match: ChecksumMatch,
+    body: unknown,
+  ): Promise<WebhookNotification> {
+    if (match.signedId !== 'smallcaseAuthId' || event.transactionId === undefined) return event;
+    if (await deps.transactions.findById(event.transactionId)) return event;
+    return readNotification(body, { ...event, transactionId: undefined }) ?? event;
+  }
+
   async function receive(
     body: unknown,
     rawBody: string | undefined,
     requestId: string,
     log: Logger | undefined,
   ): Promise<WebhookReceipt> {
-    const { event, match } = authenticate(body, rawBody);
+    const authenticated = authenticate(body, rawBody);
+    const { match } = authenticated;
+    const event = await withoutUnknownHint(authenticated.event, match, body);
     const eventKey = eventKeyOf(event);
     if (await deps.webhooks.isRecorded(eventKey)) return 'duplicate';
     const effects = await deps.planner.plan(event, requestId);

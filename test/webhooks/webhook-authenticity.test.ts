@@ -90,53 +90,62 @@ describe('POST /webhooks/smallcase: authenticity', () => {
 
     // A Java double is written 1.733390001E9; trailing zeros survive some serializers. JSON.parse
     // keeps only the value, so the checksum is over the text the raw body carries.
-    const rawWebhook = (written: string, signedText: string) => {
-      const checksum = createHmac('sha256', CANARY.gatewayApiSecret)
-        .update(`${signedText}${id}`)
-        .digest('hex');
-      return `{"securities":[{"timestamp":1}],"timestamp":${written},"smallcaseAuthId":"${id}","checksum":"${checksum}"}`;
-    };
-    const postRaw = (raw: string) =>
-      request(t.app).post('/webhooks/smallcase').set('content-type', 'application/json').send(raw);
-    const exponent = `${(seconds + 2) / 1e9}e9`;
+    const checksumOver = (text: string) =>
+      createHmac('sha256', CANARY.gatewayApiSecret).update(`${text}${id}`).digest('hex');
+    const rawWebhook = (written: string, signedText: string) =>
+      `{"securities":[{"timestamp":1}],"timestamp":${written},"smallcaseAuthId":"${id}","checksum":"${checksumOver(signedText)}"}`;
+    // serialize: superagent would send a Buffer under a JSON type as JSON of the Buffer.
+    const postRaw = (raw: string | Buffer, contentType = 'application/json') =>
+      request(t.app)
+        .post('/webhooks/smallcase')
+        .set('content-type', contentType)
+        .serialize((body: unknown) => body as string)
+        .send(raw);
+    const recordedAs = (text: string) =>
+      t.store.webhooks.isRecorded(
+        eventKeyOf({
+          ...(readAuthenticatedFields(sign({ smallcaseAuthId: id })) ?? assert.fail()),
+          timestampText: text,
+        }),
+      );
+    const exponent = `${(seconds + 2) / 1e9}E9`;
     assert.equal(Number(exponent), seconds + 2);
     const trailingZeros = `${seconds + 3}.500`;
     for (const written of [exponent, trailingZeros]) {
       const res = await postRaw(rawWebhook(written, written));
       assert.equal(res.status, 200, `${written}: ${JSON.stringify(res.body)}`);
-      assert.equal(
-        await t.store.webhooks.isRecorded(
-          eventKeyOf({
-            ...(readAuthenticatedFields(JSON.parse(rawWebhook(written, written))) ?? assert.fail()),
-            timestampText: written,
-          }),
-        ),
-        true,
-        `${written} is recorded under the text as written`,
-      );
-      const shortest = String(Number(written));
-      const refused = await postRaw(rawWebhook(written, shortest));
-      assert.equal(refused.status, 401, `${written} signed as ${shortest} is not what was sent`);
+      assert.equal(await recordedAs(written), true, `${written} is recorded under the text as written`);
+      const other = written === exponent ? `${(seconds + 2) / 1e8}e8` : `${seconds + 3}.50`;
+      assert.equal((await postRaw(rawWebhook(written, other))).status, 401, `${written} signed as ${other}`);
     }
-    const shortestSigned = sign({ smallcaseAuthId: id, timestamp: seconds + 5 });
-    const rewritten = JSON.stringify(shortestSigned).replace(
-      `"timestamp":${seconds + 5}`,
-      `"timestamp":${seconds + 5}.0`,
-    );
-    assert.equal((await postRaw(rewritten)).status, 401, 'the same value written otherwise');
+    // UTF-16 and a BOM: the text as sent is the text as decoded, like JSON.parse's input.
+    const utf16 = Buffer.from(`\ufeff${rawWebhook(`${seconds + 8}.10`, `${seconds + 8}.10`)}`, 'utf16le');
+    assert.equal((await postRaw(utf16, 'application/json; charset=utf-16le')).status, 200, 'UTF-16LE');
+    const bom = `\ufeff${rawWebhook(`${seconds + 9}.10`, `${seconds + 9}.10`)}`;
+    assert.equal((await postRaw(bom)).status, 200, 'UTF-8 with a BOM');
+
+    // A number signed in its shortest form is that value whatever text carries it: the same event.
+    outcomes.splice(0);
+    assert.equal((await postRaw(rawWebhook(`${seconds + 5}.0`, `${seconds + 5}`))).status, 200);
+    assert.equal((await postRaw(rawWebhook(`${seconds + 5}`, `${seconds + 5}`))).status, 200);
+    assert.deepEqual(outcomes, ['applied', 'duplicate']);
+
     // A key twice with different values: JSON.parse keeps the last, a signer may have meant the first.
-    const checksum = createHmac('sha256', CANARY.gatewayApiSecret)
-      .update(`${seconds + 4}.0${id}`)
-      .digest('hex');
-    const twice = `{"timestamp":${seconds + 9}.0,"timestamp":${seconds + 4}.0,"smallcaseAuthId":"${id}","checksum":"${checksum}"}`;
+    const twice = `{"timestamp":${seconds + 9}.0,"timestamp":${seconds + 4}.0,"smallcaseAuthId":"${id}","checksum":"${checksumOver(`${seconds + 4}.0`)}"}`;
     assert.equal((await postRaw(twice)).status, 401);
     // JSON.parse takes any depth; a recursive re-read that runs out of stack is a refusal, not a crash.
-    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
-    const nested = rawWebhook(`${seconds + 6}`, `${seconds + 6}`).replace(
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const nested = rawWebhook(`${seconds + 6}.0`, `${seconds + 6}.0`).replace(
       '"securities":[{"timestamp":1}]',
       `"deep":${deep}`,
     );
     assert.equal((await postRaw(nested)).status, 401);
+    // Over 256 KB the number is not read again (an unauthenticated caller chooses the body).
+    const padded = rawWebhook(`${seconds + 7}.0`, `${seconds + 7}.0`).replace(
+      '"securities"',
+      `"padding":"${'x'.repeat(256 * 1024)}","securities"`,
+    );
+    assert.equal((await postRaw(padded)).status, 401);
     assert.equal(
       (await postRaw(rawWebhook(`${seconds + 7}`, `${seconds + 7}`))).status,
       200,

@@ -79,6 +79,33 @@ describe('POST /webhooks/smallcase: a redelivery is recognised by its signed fie
       db.close();
     }
   });
+
+  it('drops a transactionId the checksum does not cover unless this service created it: made-up ids replay as duplicates', async () => {
+    const transactionId = await t.create('hint-user', { intent: 'CONNECT' });
+    await t.complete(transactionId, 'SCA_hint');
+    outcomes.splice(0);
+    const upstreamCalls = () => t.emulator.state.requests.length;
+    // Signed over the smallcaseAuthId only, as the Gateway signs its transaction webhooks.
+    const captured = sign({ smallcaseAuthId: 'SCA_hint', timestamp: nowSeconds(), securities: [] });
+    await request(t.app).post('/webhooks/smallcase').send(captured).expect(200);
+    const callsAfterFirst = upstreamCalls();
+    assert.ok(callsAfterFirst > 0, 'the holdings import read the Gateway');
+    for (const madeUp of ['TRX_made_up_0', 'TRX_made_up_1', 'TRX_made_up_2']) {
+      await request(t.app)
+        .post('/webhooks/smallcase')
+        .send({ ...captured, transactionId: madeUp })
+        .expect(200);
+    }
+    assert.deepEqual(outcomes, ['applied', 'duplicate', 'duplicate', 'duplicate']);
+    assert.equal(upstreamCalls(), callsAfterFirst, 'no Gateway call for a replay with a made-up id');
+
+    // A transaction this service created is a real hint: its own event, read from the Gateway once.
+    const withKnownId = { ...captured, transactionId };
+    await request(t.app).post('/webhooks/smallcase').send(withKnownId).expect(200);
+    await request(t.app).post('/webhooks/smallcase').send(withKnownId).expect(200);
+    assert.deepEqual(outcomes.slice(4), ['applied', 'duplicate']);
+    assert.equal((await store.links.findByUser('hint-user'))?.smallcaseAuthId, 'SCA_hint');
+  });
 });
 
 describe('POST /webhooks/smallcase: cheap to refuse', () => {

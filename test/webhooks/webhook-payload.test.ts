@@ -89,6 +89,7 @@ describe('webhook payload reading', () => {
     assert.equal(writtenTimestampText('{"timestamp":1,"timestamp":2}'), undefined, 'twice, two values');
     assert.equal(writtenTimestampText('{"timestamp":1,'), undefined, 'not JSON');
     assert.equal(writtenTimestampText('[1]'), undefined);
+    assert.equal(writtenTimestampText(`{"timestamp":1.${'0'.repeat(40)}1}`), undefined, 'not a timestamp');
   });
 
   it('keys events by the signed fields only: timestamp text and ids, whatever else differs', () => {

@@ -73,8 +73,12 @@ export function jsonBody(limit: string, options: { keepRawText?: boolean } = {})
     ...(options.keepRawText
       ? {
           verify: (req: IncomingMessage, _res: unknown, raw: Buffer, charset: string) => {
-            // body-parser also takes UTF-16; such a body simply has no raw text kept.
-            if (/^utf-?8$/i.test(charset)) rawTexts.set(req, raw.toString('utf8'));
+            // Decoded as body-parser decodes it for JSON.parse (UTF-8 or UTF-16, a BOM dropped).
+            try {
+              rawTexts.set(req, new TextDecoder(charset).decode(raw));
+            } catch {
+              // A charset TextDecoder does not know: the route simply has no raw text.
+            }
           },
         }
       : {}),
