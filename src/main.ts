@@ -47,6 +47,11 @@ async function main(): Promise<void> {
   const store = await openStoreWithRetry(() => openStore(config.databaseUrl, { logger }), {
     logger,
     timeoutMs: STORE_STARTUP_TIMEOUT_MS,
+  }).catch((error: unknown) => {
+    // The store's own message (never the URL, which may hold a password) beside the variable to fix.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return exitWithConfigProblems([`DATABASE_URL: the store could not be opened: ${reason}`]);
   });
   const redis = config.redisUrl ? await openRedis(config.redisUrl, logger) : undefined;
   const upstream = await resolveUpstream(config, logger);

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CANARY } from './support/canaries.js';
 import { runTsScript } from './support/spawn-service.js';
@@ -58,6 +61,26 @@ describe('the entry point on a port that is taken', () => {
       ]);
     } finally {
       await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
+  });
+});
+
+describe('the entry point with a store it cannot open', () => {
+  it('exits with code 1 and one line naming DATABASE_URL with the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gts-main-store-'));
+    try {
+      const notADatabase = join(dir, 'not-a-database.db');
+      writeFileSync(notADatabase, 'this is not SQLite '.repeat(100));
+      const exit = await runEntryPoint(
+        testEnv({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: `sqlite:${notADatabase}` }),
+      );
+      assert.equal(exit.code, 1, exit.stderr);
+      const problems = exit.stderr.split('\n').filter((line) => line.startsWith('config error: '));
+      assert.deepEqual(problems, [
+        'config error: DATABASE_URL: the store could not be opened: file is not a database',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -96,6 +96,16 @@ export function loadConfig(
     demoSdkUrl: parseDemoSdkUrl(ctx, demoPort),
     developmentDefaults: ctx.developmentDefaults,
   };
+  refuseSharedPorts(ctx, [
+    ['PORT', config.port],
+    ['METRICS_PORT', config.metricsPort],
+    ['DEMO_PORT', config.demoPort],
+    // The in-process emulator starts first, so it would take the port and the service would fail on it.
+    [
+      'EMULATOR_PORT',
+      !ctx.production && config.gatewayApiUrl === undefined ? config.emulatorPort : undefined,
+    ],
+  ]);
   refusePlaceholders(ctx, {
     GATEWAY_NAME: config.gatewayName,
     GATEWAY_SECRET: gatewaySecret,
@@ -160,4 +170,21 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** One problem per listener whose fixed port another listener already uses (0 picks a free port). */
+function refuseSharedPorts(
+  ctx: Context,
+  listeners: ReadonlyArray<readonly [string, number | undefined]>,
+): void {
+  const taken = new Map<number, string>();
+  for (const [variable, port] of listeners) {
+    if (port === undefined || port === 0) continue;
+    const holder = taken.get(port);
+    if (holder === undefined) taken.set(port, variable);
+    // METRICS_PORT = PORT has its own message already.
+    else if (!(variable === 'METRICS_PORT' && holder === 'PORT')) {
+      ctx.problems.push(`${variable}: port ${port} is already ${holder}; give each listener its own port`);
+    }
+  }
 }

@@ -10,7 +10,8 @@ export function parseCorsOrigins(ctx: Context, defaults: readonly string[] = [])
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)) {
-    const url = entry === '*' || entry === 'null' ? undefined : parseUrl(entry);
+    // `https://*.example.com` parses as a URL whose host is literally `*.example.com`: no pattern.
+    const url = entry.includes('*') || entry === 'null' ? undefined : parseUrl(entry);
     if (!url || url.origin !== entry || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
       ctx.problems.push(
         `CORS_ORIGINS: ${JSON.stringify(entry.slice(0, 80))} is not an exact origin like https://app.example.com`,

@@ -58,6 +58,8 @@ function parseHeaderAuth(ctx: Context): PartnerAuthConfig {
   return { mode: 'header', userHeader, proxySecret };
 }
 
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----/;
+
 function parsePartnerKey(ctx: Context, gatewaySecret: string | undefined): PartnerKeySource {
   const secret = readSecret(ctx.env, 'PARTNER_JWT_SECRET', ctx.readFile, ctx.problems);
   const pem = readSecret(ctx.env, 'PARTNER_JWT_PUBLIC_KEY', ctx.readFile, ctx.problems);
@@ -90,7 +92,12 @@ function parsePartnerKey(ctx: Context, gatewaySecret: string | undefined): Partn
     };
   }
   if (secret.trim() === '') ctx.problems.push('PARTNER_JWT_SECRET: must not be empty or whitespace');
-  else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) weakSecret(ctx, 'PARTNER_JWT_SECRET');
+  else if (PEM_BLOCK.test(secret)) {
+    // An identity provider's public key pasted as the HMAC secret lets anyone who has it sign sessions.
+    ctx.problems.push(
+      'PARTNER_JWT_SECRET: holds a PEM key; a public key goes in PARTNER_JWT_PUBLIC_KEY (as an HS256 secret, anyone who has it could sign sessions)',
+    );
+  } else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES) weakSecret(ctx, 'PARTNER_JWT_SECRET');
   if (gatewaySecret !== undefined && secret === gatewaySecret) {
     ctx.problems.push('PARTNER_JWT_SECRET: must differ from GATEWAY_SECRET');
   }

@@ -28,6 +28,13 @@ function reencodeQuery(rawQuery: string): string {
     if (/\p{Cc}/u.test(name) || /\p{Cc}/u.test(value) || name === '') {
       throw new InvalidRequestError('query: contains an empty name or control characters');
     }
+    // Whatever the allow-list holds (orders/sst takes one), a transaction is read only through
+    // /transactions/:id, which checks that the caller created it.
+    if (name.toLowerCase() === 'transactionid') {
+      throw new InvalidRequestError(
+        'query: transactionId is not accepted here; read a transaction at /transactions/:id',
+      );
+    }
   }
   return params.toString();
 }
@@ -72,7 +79,11 @@ export function createHoldingsService(deps: {
       if (!deps.gateway.paths.isEngineReadPath(rawPath))
         throw new NotFoundError('This engine path is not available.');
       const query = reencodeQuery(rawQuery);
-      const { authToken } = await deps.tokens.forUser(partnerUserId);
+      const { link, authToken } = await deps.tokens.forUser(partnerUserId);
+      // The Gateway answers a guest token on user/* with 403, which would be our 502: answered here.
+      if (!link && rawPath.startsWith('user/')) {
+        throw new AppError('broker_not_linked', 'This engine path needs a linked broker account.');
+      }
       return deps.gateway.engine({ authToken, path: rawPath, query, requestId });
     },
   };

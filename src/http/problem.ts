@@ -61,5 +61,7 @@ export function sendProblem(
   });
   if (problem.retryAfterSeconds !== undefined)
     res.setHeader('Retry-After', String(problem.retryAfterSeconds));
+  // An error is about this request only: no cache (or shared proxy) may keep it.
+  res.setHeader('Cache-Control', 'no-store');
   res.status(body.status).type('application/problem+json').json(body);
 }

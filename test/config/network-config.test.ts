@@ -12,11 +12,27 @@ describe('loadConfig: origins and proxies', () => {
     'partner.example',
     'ftp://partner.example',
     'https://partner.example,*',
+    'https://*.partner.example',
   ]) {
     it(`refuses CORS_ORIGINS=${JSON.stringify(value)}`, () => {
       assertRefused({ CORS_ORIGINS: value }, 'CORS_ORIGINS');
     });
   }
+
+  it('refuses two listeners on one fixed port, naming the second', () => {
+    assertRefused(
+      { PORT: '9191', EMULATOR_PORT: '9191', DEMO_PORT: '0' },
+      'EMULATOR_PORT: port 9191 is already PORT',
+    );
+    assertRefused({ PORT: '3000' }, 'DEMO_PORT: port 3000 is already PORT');
+    assertRefused({ METRICS_PORT: '9090' }, 'EMULATOR_PORT: port 9090 is already METRICS_PORT');
+    // No emulator with GATEWAY_API_URL (or in production): its port is free to use.
+    assert.equal(
+      loadConfig({ PORT: '9090', DEMO_PORT: '0', GATEWAY_API_URL: 'http://127.0.0.1:1' }).config.port,
+      9090,
+    );
+    assert.equal(loadConfig({ PORT: '0', EMULATOR_PORT: '0', DEMO_PORT: '0' }).config.port, 0);
+  });
 
   it('keeps exact CORS origins as given', () => {
     const { config } = loadConfig({ CORS_ORIGINS: 'https://partner.example, http://localhost:3000' });

@@ -22,6 +22,16 @@ describe('loadConfig: partner authentication', () => {
     );
   });
 
+  it('refuses a PEM key given as PARTNER_JWT_SECRET: anyone holding a public key could sign HS256 sessions', () => {
+    for (const pem of [rsaPem, edPem, `\n${ecPem}`]) {
+      assertRefused(productionEnv({ PARTNER_JWT_SECRET: pem }), 'PARTNER_JWT_SECRET: holds a PEM key');
+      assertRefused(
+        { NODE_ENV: 'development', PARTNER_JWT_SECRET: pem },
+        'PARTNER_JWT_SECRET: holds a PEM key',
+      );
+    }
+  });
+
   it('reads PARTNER_JWT_MAX_LIFETIME_SECONDS, 30 days by default, and refuses values out of range', () => {
     const lifetime = (env: NodeJS.ProcessEnv) => {
       const { partnerAuth } = loadConfig(productionEnv(env), noFiles).config;

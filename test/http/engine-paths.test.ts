@@ -91,6 +91,38 @@ describe('GET /engine/*path', () => {
     assert.equal(t.emulator.state.requests.length, 0);
   });
 
+  it('answers a guest on user/* with 409 broker_not_linked, without an upstream call', async () => {
+    const guest = bearer(t.session('e-guest'));
+    for (const path of ['/engine/user/holdings', '/engine/user/investments']) {
+      const res = await request(t.app).get(path).set(guest).expect(409);
+      assert.equal(res.body.code, 'broker_not_linked');
+    }
+    await request(t.app).get('/engine/smallcases').set(guest).expect(200);
+    assert.deepEqual(
+      t.emulator.state.requests.map((r) => r.url),
+      ['/v1/gatewaytest/engine/smallcases'],
+    );
+  });
+
+  it('refuses a transactionId query on any allow-listed path: transactions are read with an owner check only', async () => {
+    const wide = await buildGatewayTestApp({ env: { GATEWAY_ENGINE_PATHS: 'orders/sst,smallcases' } });
+    try {
+      const session = bearer(wide.session('e-wide'));
+      for (const query of [
+        'transactionId=TRX_other',
+        'TRANSACTIONID=TRX_other',
+        'count=1&transactionid=TRX_x',
+      ]) {
+        const res = await request(wide.app).get(`/engine/orders/sst?${query}`).set(session).expect(400);
+        assert.equal(res.body.code, 'invalid_request', query);
+      }
+      await request(wide.app).get('/engine/smallcases?transactionId=TRX_other').set(session).expect(400);
+      assert.equal(wide.emulator.state.requests.length, 0);
+    } finally {
+      await wide.close();
+    }
+  });
+
   it('honours a narrower GATEWAY_ENGINE_PATHS allow-list', async () => {
     const narrow = await buildGatewayTestApp({ env: { GATEWAY_ENGINE_PATHS: 'market/news' } });
     try {

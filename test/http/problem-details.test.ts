@@ -37,6 +37,7 @@ function assertProblemShape(response: request.Response, status: number, code: st
   assert.equal(typeof response.body.title, 'string');
   assert.equal(typeof response.body.detail, 'string');
   assert.equal(response.body.requestId, response.headers['x-request-id']);
+  assert.equal(response.headers['cache-control'], 'no-store', 'an error is never cached');
   const text = JSON.stringify(response.body);
   assert.doesNotMatch(text, /\bat .*\(.*:\d+:\d+\)|node_modules|\.ts:\d+/, 'no stack trace');
   for (const secret of Object.values(CANARY)) assert.ok(!text.includes(secret));

@@ -45,11 +45,13 @@ export function holdingsRoutes(service: HoldingsService): RouteSpec[] {
       },
       operationId: 'getEngineData',
       summary: 'Read-only pass-through to an allow-listed Gateway engine path',
-      description: 'Default allow-list: user/holdings, user/investments, smallcases, smallcase, market/news.',
+      description:
+        'Default allow-list: user/holdings, user/investments, smallcases, smallcase, market/news. ' +
+        '`user/*` paths need a linked broker account (409 otherwise); a `transactionId` query is refused (400).',
       tag: 'holdings',
       params: z.object({ path: z.string().meta({ examples: ['smallcases'] }) }),
       responses: { 200: { description: 'Upstream `data`', body: z.unknown() } },
-      errors: ['invalid_request', 'not_found', ...UPSTREAM_ERRORS, 'store_unavailable'],
+      errors: ['invalid_request', 'not_found', 'broker_not_linked', ...UPSTREAM_ERRORS, 'store_unavailable'],
     },
   ];
 }
