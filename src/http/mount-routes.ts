@@ -64,8 +64,9 @@ function optionsResponder(routes: readonly RouteSpec[]): RequestHandler {
       next();
       return;
     }
+    // Express would also send the list as a text/plain body; every body here is JSON, so none.
     res.setHeader('Allow', allow);
-    res.type('text/plain').send(allow);
+    res.status(204).end();
   };
 }
 
