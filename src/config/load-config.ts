@@ -10,7 +10,12 @@ import {
   parseHoldingsPath,
   parseIntents,
 } from './gateway-config.js';
-import { parseCorsOrigins, parseMetricsPort, parseTrustProxy } from './network-config.js';
+import {
+  parseCorsOrigins,
+  parseMetricsPort,
+  parseTrustProxy,
+  separateListenerPorts,
+} from './network-config.js';
 import { parsePartnerAuth } from './partner-auth-config.js';
 import { refusePlaceholders } from './placeholders.js';
 import { type FileReader, readSecretFile } from './secret-source.js';
@@ -59,10 +64,17 @@ export function loadConfig(
   const gatewayApiSecret = requiredSecret(ctx, 'GATEWAY_API_SECRET');
   const gatewayApiSecretPrevious = parseGatewayApiSecretPrevious(ctx, gatewayApiSecret);
   const partnerAuth = parsePartnerAuth(ctx, gatewaySecret);
-  const demoPort = parseDemoPort(ctx, nodeEnv);
 
   const port = integer(ctx, 'PORT', 8080, 0, 65535);
   const metricsPort = parseMetricsPort(ctx, port);
+  const gatewayApiUrl = parseGatewayApiUrl(ctx);
+  const { demoPort, emulatorPort } = separateListenerPorts(ctx, {
+    port,
+    metricsPort,
+    demoPort: parseDemoPort(ctx, nodeEnv),
+    emulatorPort: integer(ctx, 'EMULATOR_PORT', DEFAULT_EMULATOR_PORT, 0, 65535),
+    emulatorRuns: !ctx.production && gatewayApiUrl === undefined,
+  });
   const config: Config = {
     nodeEnv: nodeEnv ?? 'development',
     isProduction: ctx.production,
@@ -72,7 +84,7 @@ export function loadConfig(
     gatewaySecret: gatewaySecret ?? '',
     gatewayApiSecret: gatewayApiSecret ?? '',
     gatewayApiSecretPrevious,
-    gatewayApiUrl: parseGatewayApiUrl(ctx),
+    gatewayApiUrl,
     gatewayTimeoutMs: integer(ctx, 'GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
     gatewayHoldingsPath: parseHoldingsPath(ctx),
     gatewayEnginePaths: parseEnginePaths(ctx),
@@ -91,21 +103,11 @@ export function loadConfig(
     metricsOnPublicPort: metricsPort === undefined && !ctx.production,
     logLevel: parseLogLevel(ctx),
     devLogin: parseDevLogin(ctx, partnerAuth),
-    emulatorPort: integer(ctx, 'EMULATOR_PORT', DEFAULT_EMULATOR_PORT, 0, 65535),
+    emulatorPort,
     demoPort,
     demoSdkUrl: parseDemoSdkUrl(ctx, demoPort),
     developmentDefaults: ctx.developmentDefaults,
   };
-  refuseSharedPorts(ctx, [
-    ['PORT', config.port],
-    ['METRICS_PORT', config.metricsPort],
-    ['DEMO_PORT', config.demoPort],
-    // The in-process emulator starts first, so it would take the port and the service would fail on it.
-    [
-      'EMULATOR_PORT',
-      !ctx.production && config.gatewayApiUrl === undefined ? config.emulatorPort : undefined,
-    ],
-  ]);
   refusePlaceholders(ctx, {
     GATEWAY_NAME: config.gatewayName,
     GATEWAY_SECRET: gatewaySecret,
@@ -170,21 +172,4 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
-}
-
-/** One problem per listener whose fixed port another listener already uses (0 picks a free port). */
-function refuseSharedPorts(
-  ctx: Context,
-  listeners: ReadonlyArray<readonly [string, number | undefined]>,
-): void {
-  const taken = new Map<number, string>();
-  for (const [variable, port] of listeners) {
-    if (port === undefined || port === 0) continue;
-    const holder = taken.get(port);
-    if (holder === undefined) taken.set(port, variable);
-    // METRICS_PORT = PORT has its own message already.
-    else if (!(variable === 'METRICS_PORT' && holder === 'PORT')) {
-      ctx.problems.push(`${variable}: port ${port} is already ${holder}; give each listener its own port`);
-    }
-  }
 }

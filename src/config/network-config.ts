@@ -81,3 +81,44 @@ export function parseMetricsPort(ctx: Context, publicPort: number): number | und
   }
   return port;
 }
+
+/**
+ * Gives the demo page and the in-process emulator a port no other listener has. Set explicitly to
+ * a port already in use by another listener, one problem names the clash; left at its default
+ * (`PORT=3000 npm start`), the demo page is turned off and the emulator takes a free port, each
+ * with a warning: the service itself always gets the port asked for.
+ */
+export function separateListenerPorts(
+  ctx: Context,
+  ports: {
+    port: number;
+    metricsPort: number | undefined;
+    demoPort: number;
+    emulatorPort: number;
+    /** Development without GATEWAY_API_URL: only then does the emulator listen. */
+    emulatorRuns: boolean;
+  },
+): { demoPort: number; emulatorPort: number } {
+  const taken = new Map<number, string>([[ports.port, 'PORT']]);
+  if (ports.metricsPort !== undefined) taken.set(ports.metricsPort, 'METRICS_PORT');
+  const claim = (variable: string, port: number, fallback: number, whenDefault: string): number => {
+    const holder = taken.get(port);
+    if (port === 0 || holder === undefined) {
+      if (port !== 0) taken.set(port, variable);
+      return port;
+    }
+    if (ctx.env[variable]) {
+      ctx.problems.push(`${variable}: port ${port} is already ${holder}; give each listener its own port`);
+    } else {
+      ctx.warnings.push(
+        `${variable}: its default port ${port} is ${holder}, so ${whenDefault}; set ${variable} to another port`,
+      );
+    }
+    return fallback;
+  };
+  const demoPort = claim('DEMO_PORT', ports.demoPort, 0, 'the demo page is off');
+  const emulatorPort = ports.emulatorRuns
+    ? claim('EMULATOR_PORT', ports.emulatorPort, 0, 'the emulator takes a free port')
+    : ports.emulatorPort;
+  return { demoPort, emulatorPort };
+}

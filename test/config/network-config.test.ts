@@ -19,19 +19,35 @@ describe('loadConfig: origins and proxies', () => {
     });
   }
 
-  it('refuses two listeners on one fixed port, naming the second', () => {
+  it('refuses a listener set to a port another one uses, naming the clash', () => {
     assertRefused(
       { PORT: '9191', EMULATOR_PORT: '9191', DEMO_PORT: '0' },
       'EMULATOR_PORT: port 9191 is already PORT',
     );
-    assertRefused({ PORT: '3000' }, 'DEMO_PORT: port 3000 is already PORT');
-    assertRefused({ METRICS_PORT: '9090' }, 'EMULATOR_PORT: port 9090 is already METRICS_PORT');
-    // No emulator with GATEWAY_API_URL (or in production): its port is free to use.
-    assert.equal(
-      loadConfig({ PORT: '9090', DEMO_PORT: '0', GATEWAY_API_URL: 'http://127.0.0.1:1' }).config.port,
-      9090,
+    assertRefused({ PORT: '3001', DEMO_PORT: '3001' }, 'DEMO_PORT: port 3001 is already PORT');
+    assertRefused(
+      { METRICS_PORT: '9191', EMULATOR_PORT: '9191' },
+      'EMULATOR_PORT: port 9191 is already METRICS_PORT',
     );
-    assert.equal(loadConfig({ PORT: '0', EMULATOR_PORT: '0', DEMO_PORT: '0' }).config.port, 0);
+  });
+
+  it('moves the demo page and the emulator off a default port another listener took, with a warning', () => {
+    const onDemoPort = loadConfig({ PORT: '3000' });
+    assert.equal(onDemoPort.config.port, 3000);
+    assert.equal(onDemoPort.config.demoPort, 0, 'the demo page is off');
+    assert.ok(
+      onDemoPort.warnings.some((line) => line.startsWith('DEMO_PORT: its default port 3000 is PORT')),
+    );
+    const onEmulatorPort = loadConfig({ PORT: '9090', DEMO_PORT: '0' });
+    assert.equal(onEmulatorPort.config.port, 9090);
+    assert.equal(onEmulatorPort.config.emulatorPort, 0, 'the emulator takes a free port');
+    assert.ok(
+      onEmulatorPort.warnings.some((line) => line.startsWith('EMULATOR_PORT: its default port 9090 is PORT')),
+    );
+    // No emulator with GATEWAY_API_URL (or in production): its port is free to use, silently.
+    const upstream = loadConfig({ PORT: '9090', DEMO_PORT: '0', GATEWAY_API_URL: 'http://127.0.0.1:1' });
+    assert.equal(upstream.config.emulatorPort, 9090);
+    assert.ok(!upstream.warnings.some((line) => line.startsWith('EMULATOR_PORT')));
   });
 
   it('keeps exact CORS origins as given', () => {
