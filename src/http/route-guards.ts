@@ -48,6 +48,6 @@ export function createGuardHandlers(deps: {
     ...(guard.rateLimit ? [limiterFor(guard.rateLimit)] : []),
     ...(guard.session ? [requirePartnerSession] : []),
     ...(guard.refusalBudget ? [refusalLimit] : []),
-    ...(guard.jsonBody ? [bodyReaderFor(guard.jsonBody, guard.keepRawBody === true)] : []),
+    ...(guard.jsonBody ? [bodyReaderFor(guard.jsonBody, guard.keepRawText === true)] : []),
   ];
 }

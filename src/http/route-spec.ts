@@ -43,7 +43,7 @@ export interface RouteGuard {
   /** Reads an `application/json` body up to this size; absent: the body is never read. */
   readonly jsonBody?: JsonBodyLimit;
   /** Keeps the body's text beside the parsed body (`rawJsonTextOf`), for a signature over it. */
-  readonly keepRawBody?: boolean;
+  readonly keepRawText?: boolean;
 }
 
 export interface ResponseSpec {

@@ -32,7 +32,8 @@ const MS_THRESHOLD = 1e12;
 // The unit and format of `timestamp` are not documented (docs/webhooks.md): epoch seconds or
 // milliseconds as a JSON number or a decimal string, or ISO 8601 with a zone (a zoneless time
 // cannot be checked for freshness).
-const epoch = z.union([z.number().nonnegative(), z.string().regex(/^\d{1,16}(\.\d{1,9})?$/)]);
+const EPOCH_TEXT = /^\d{1,16}(\.\d{1,9})?$/;
+const epoch = z.union([z.number().nonnegative(), z.string().regex(EPOCH_TEXT)]);
 const isoTimestamp = z.iso.datetime({ offset: true });
 
 // `z.object` strips unknown keys and reads only its own shape, so `__proto__` or `constructor`
@@ -66,7 +67,7 @@ export function readAuthenticatedFields(body: unknown): AuthenticatedFields | un
     checksum,
     timestampText: String(timestamp),
     timestampIsNumber,
-    timestampMs: timestampMsOf(timestamp, timestampIsNumber || epoch.safeParse(timestamp).success),
+    timestampMs: timestampMsOf(timestamp, timestampIsNumber || EPOCH_TEXT.test(String(timestamp))),
     smallcaseAuthId: smallcaseAuthId || undefined,
     transactionId: transactionId || undefined,
   };

@@ -26,7 +26,7 @@ export function webhookRoutes(service: WebhookService): RouteSpec[] {
     {
       method: 'post',
       path: '/webhooks/smallcase',
-      guard: { session: false, refusalBudget: true, jsonBody: WEBHOOK_JSON_LIMIT, keepRawBody: true },
+      guard: { session: false, refusalBudget: true, jsonBody: WEBHOOK_JSON_LIMIT, keepRawText: true },
       handler: async (req, res) => {
         const rawBody = rawJsonTextOf(req);
         await service.receive({ body: req.body, rawBody, requestId: String(req.id), log: req.log });
