@@ -9,9 +9,9 @@ import { buildGatewayTestApp, type GatewayTestApp } from '../support/gateway-tes
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { serve, webhookOutcomes } from './webhook-fixtures.js';
 
-/** A store whose webhook repository fails the next `isRecorded` and `recordOnce` calls it is told to. */
+/** A store that fails the next `isRecorded`, `recordOnce` and transaction lookups it is told to. */
 function flakyWebhooks(store: Store) {
-  const failures = { isRecorded: 0, recordOnce: 0 };
+  const failures = { isRecorded: 0, recordOnce: 0, findTransaction: 0 };
   const fail = (name: keyof typeof failures) => {
     if (failures[name] === 0) return false;
     failures[name] -= 1;
@@ -19,6 +19,13 @@ function flakyWebhooks(store: Store) {
   };
   const flaky: Store = {
     ...store,
+    transactions: {
+      ...store.transactions,
+      findById: (id) =>
+        fail('findTransaction')
+          ? Promise.reject(new StoreUnavailableError())
+          : store.transactions.findById(id),
+    },
     webhooks: {
       isRecorded: (key) =>
         fail('isRecorded') ? Promise.reject(new StoreUnavailableError()) : store.webhooks.isRecorded(key),
@@ -35,7 +42,7 @@ describe('POST /webhooks/smallcase when the store is down, then up', () => {
   let base: TestApp;
   let t: GatewayTestApp;
   let server: Awaited<ReturnType<typeof serve>>;
-  let failures: { isRecorded: number; recordOnce: number };
+  let failures: { isRecorded: number; recordOnce: number; findTransaction: number };
   let outcomes: WebhookOutcome[];
   before(async () => {
     // `base` only provides the store that the app under test reaches through the flaky wrapper.
@@ -70,6 +77,16 @@ describe('POST /webhooks/smallcase when the store is down, then up', () => {
       .send(delivery?.payload ?? {});
     assert.equal(again.status, 200);
     assert.deepEqual(outcomes, ['failed', 'failed', 'applied', 'duplicate']);
+  });
+
+  it('answers 503 when the lookup of its unsigned transactionId fails, and the redelivery applies it once', async () => {
+    const transactionId = await t.create('s-hint', { intent: 'CONNECT' });
+    outcomes.splice(0);
+    failures.findTransaction = 1;
+    await t.complete(transactionId, 'SCA_s_hint');
+    assert.deepEqual(t.emulator.webhooks.deliveries.at(-1)?.attempts, [503, 200]);
+    assert.deepEqual(outcomes, ['failed', 'applied']);
+    assert.equal((await base.store.links.findByUser('s-hint'))?.smallcaseAuthId, 'SCA_s_hint');
   });
 
   it('while the second delivery fails after the Gateway fetch, neither the record nor the link moved', async () => {
